@@ -1,0 +1,3 @@
+from speechtree.cli import main
+
+main(prog_name="speechtree")

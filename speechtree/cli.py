@@ -1,0 +1,85 @@
+"""CLI: a thin click layer over the library."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+import orjson
+
+from . import __version__
+from .errors import SpeechtreeError
+from .models import Document, json_schema
+from .options import DEFAULT_MAX_BYTES, ParseOptions
+from .parser import parse, parse_file
+
+#: Exit codes (documented in the README).
+EXIT_OK = 0
+EXIT_USAGE = 2  # click's own code for bad arguments
+EXIT_INPUT = 3  # unreadable, binary or undecodable input
+EXIT_LIMIT = 4  # over --max-bytes
+EXIT_INTERNAL = 70  # a bug in speechtree (EX_SOFTWARE)
+
+FORMATS = ("json", "yaml")
+
+
+def _fail(where: str, message: str, code: int) -> NoReturn:
+    click.echo(f"speechtree: error: {where}: {message}", err=True)
+    sys.exit(code)
+
+
+def render(doc: Document, fmt: str) -> str:
+    if fmt == "yaml":
+        return doc.to_yaml()
+    return doc.to_json() + "\n"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="speechtree")
+def main() -> None:
+    """Extract the numbered outline of Chinese speeches and reports."""
+
+
+@main.command("parse")
+@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=str))
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="json",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=str),
+              default="-", show_default=True, help="Write here instead of standard output.")
+@click.option("--encoding", default=None, help="Decode with this encoding instead of detecting.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
+              show_default=True, help="Reject larger inputs.")
+def parse_cmd(file: str, fmt: str, output: str, encoding: str | None, max_bytes: int) -> None:
+    """Parse FILE (or - for standard input) and print its outline."""
+    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes)
+    where = "<stdin>" if file == "-" else file
+    try:
+        if file == "-":
+            doc = parse(sys.stdin.buffer.read(), path=None, options=opts)
+        else:
+            doc = parse_file(file, options=opts)
+    except SpeechtreeError as exc:
+        _fail(where, exc.message, exc.exit_code)
+    except Exception as exc:  # noqa: BLE001 - a bug: say so plainly, never a traceback dump
+        _fail(where, f"internal error ({type(exc).__name__}: {exc}); please report it",
+              EXIT_INTERNAL)
+    out = render(doc, fmt)
+    if output == "-":
+        click.echo(out, nl=False)
+    else:
+        try:
+            Path(output).write_text(out, encoding="utf-8")
+        except OSError as exc:
+            _fail(output, exc.strerror or str(exc), EXIT_INPUT)
+
+
+@main.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of the output."""
+    click.echo(orjson.dumps(json_schema(), option=orjson.OPT_INDENT_2).decode("utf-8"))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

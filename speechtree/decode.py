@@ -1,0 +1,114 @@
+"""Decode stage: bytes → str, with the encoding that was used."""
+
+from __future__ import annotations
+
+import codecs
+
+import regex
+
+from .errors import DecodeError, InputError
+
+#: Tried in this order when the bytes carry no BOM and are not UTF-8.
+FALLBACK_ENCODINGS: tuple[str, ...] = ("gb18030", "big5", "utf_16_le", "utf_16_be")
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_HAN = regex.compile(r"\p{Han}")
+
+
+def _looks_binary(text: str) -> bool:
+    if not text:
+        return False
+    sample = text[:65536]
+    return len(_CONTROL.findall(sample)) > max(2, len(sample) // 100)
+
+
+def decode(data: bytes, encoding: str | None = None, path: str | None = None) -> tuple[str, str]:
+    """Return ``(text, encoding_name)``; raise InputError/DecodeError when it is not text."""
+    if encoding:
+        try:
+            text = data.decode(encoding)
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r}", path=path) from None
+        except UnicodeDecodeError as exc:
+            raise DecodeError(
+                f"not valid {encoding} at byte {exc.start}", tried=(encoding,), path=path
+            ) from None
+        return _checked(text.removeprefix("\ufeff"), encoding, path)
+
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _checked(data.decode(name).removeprefix("\ufeff"), name, path)
+            except UnicodeDecodeError:
+                raise DecodeError(
+                    f"starts with a {name} byte-order mark but is not valid {name}",
+                    tried=(name,),
+                    path=path,
+                ) from None
+
+    tried = ["utf-8"]
+    try:
+        return _checked(data.decode("utf-8"), "utf-8", path)
+    except UnicodeDecodeError:
+        pass
+
+    best = _best_fallback(data, tried)
+    if best is None:
+        raise DecodeError(
+            "cannot decode: not text in any of " + ", ".join(tried), tried=tuple(tried), path=path
+        )
+    return _checked(best[0], best[1], path)
+
+
+def _best_fallback(data: bytes, tried: list[str]) -> tuple[str, str] | None:
+    """Pick among the legacy encodings: the strict decode with the most Han text wins."""
+    candidates: list[tuple[float, str, str]] = []
+    for name in FALLBACK_ENCODINGS:
+        tried.append(name)
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if _looks_binary(text):
+            continue
+        han = len(_HAN.findall(text[:65536])) / max(1, min(len(text), 65536))
+        candidates.append((han + _legacy_bonus(name, data), name, text))
+    if not candidates:
+        return None
+    candidates.sort(key=lambda c: -c[0])
+    if len(candidates) > 1 and {candidates[0][1], candidates[1][1]} == {"gb18030", "big5"}:
+        candidates.sort(key=lambda c: -_cjk_plausibility(c[2]))
+    return candidates[0][2], candidates[0][1]
+
+
+def _legacy_bonus(name: str, data: bytes) -> float:
+    # UTF-16 without a BOM decodes almost any even-length input; only believe it
+    # when about half the bytes are zero, as in mostly-ASCII UTF-16.
+    if name.startswith("utf_16"):
+        zeros = data.count(0) / max(1, len(data))
+        return 0.0 if zeros > 0.2 else -10.0
+    return 0.0
+
+
+def _cjk_plausibility(text: str) -> float:
+    """Share of common simplified/traditional function characters: GBK read as Big5
+    (or the reverse) gives rare characters, the right reading gives common ones."""
+    common = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严龙飞"
+    sample = text[:20000]
+    han = _HAN.findall(sample)
+    if not han:
+        return 0.0
+    return sum(1 for ch in han if ch in common) / len(han)
+
+
+def _checked(text: str, encoding: str, path: str | None) -> tuple[str, str]:
+    if _looks_binary(text):
+        raise InputError(f"looks like binary data, not text (decoded as {encoding})", path=path)
+    return text, encoding

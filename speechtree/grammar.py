@@ -1,0 +1,95 @@
+"""Marker grammar: loads grammars/markers.lark and reads a marker's style and ordinal."""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+import cn2an
+from lark import Lark, Token, Transformer, Tree
+from lark.exceptions import LarkError
+
+GRAMMAR_FILE = "markers.lark"
+
+#: 最后 continues whatever sequence is open; the others have fixed places.
+SEQUENCE_ORDINALS: dict[str, int | None] = {"首先": 1, "其次": 2, "再次": 3, "最后": None}
+
+
+def grammar_text() -> tuple[str, str]:
+    """Return ``(text, origin)`` of the marker grammar.
+
+    An installed package carries it as ``speechtree/grammars/markers.lark``
+    (the wheel build copies the top-level ``grammars/`` there); a source
+    checkout reads the top-level folder directly.
+    """
+    packaged = resources.files("speechtree").joinpath("grammars").joinpath(GRAMMAR_FILE)
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8"), "package"
+    checkout = Path(__file__).resolve().parent.parent / "grammars" / GRAMMAR_FILE
+    if checkout.is_file():
+        return checkout.read_text(encoding="utf-8"), "checkout"
+    raise FileNotFoundError(f"speechtree grammar {GRAMMAR_FILE} is missing from the installation")
+
+
+@functools.cache
+def marker_parser() -> Lark:
+    """The compiled marker grammar, built once per process."""
+    text, _origin = grammar_text()
+    return Lark(text, parser="lalr", start="start", maybe_placeholders=False)
+
+
+class _ToStyle(Transformer[Token, tuple[str, int | None]]):
+    """Turns a parse tree into ``(style name, ordinal)``."""
+
+    def _cn(self, children: list[Token]) -> int:
+        return int(cn2an.cn2an("".join(str(c) for c in children), "strict"))
+
+    cn_units = cn_teens = cn_tens = cn_hundreds = _cn
+
+    def start(self, children: list[tuple[str, int | None]]) -> tuple[str, int | None]:
+        return children[0]
+
+    def __default__(self, data: str, children: list[object], meta: object) -> object:
+        ordinal: int | None = None
+        for child in children:
+            if isinstance(child, int):
+                ordinal = child
+            elif isinstance(child, Token):
+                if child.type == "INT":
+                    ordinal = int(child)
+                elif child.type == "CIRCLED":
+                    ordinal = _circled_value(str(child))
+                elif child.type == "SEQ_WORD":
+                    ordinal = SEQUENCE_ORDINALS[str(child)]
+        if data == "fangmian":
+            ordinal = 1
+        elif data == "fangmian_other":
+            ordinal = 2
+        return (str(data), ordinal)
+
+
+def _circled_value(ch: str) -> int:
+    cp = ord(ch)
+    if 0x2460 <= cp <= 0x2473:
+        return cp - 0x2460 + 1
+    if 0x3251 <= cp <= 0x325F:
+        return cp - 0x3251 + 21
+    return cp - 0x32B1 + 36
+
+
+@functools.lru_cache(maxsize=8192)
+def classify(candidate: str) -> tuple[str, int | None] | None:
+    """``(style, ordinal)`` of a marker as written, or None when it is not one.
+
+    The ordinal is None only for 最后, which continues an open sequence.
+    """
+    try:
+        tree: Tree[Token] = marker_parser().parse(candidate)
+        result = _ToStyle().transform(tree)
+    except (LarkError, ValueError, KeyError):
+        return None
+    style, ordinal = result
+    if ordinal is not None and not 0 < ordinal <= 999:
+        return None
+    return style, ordinal

@@ -1,0 +1,151 @@
+"""Recognise stage: find outline markers in a paragraph's matching text.
+
+A loose scanner proposes places where a marker could stand; the Lark grammar
+(``grammar.classify``) decides whether the text there is a marker and of which
+style; the filters here reject ordinals that belong to prose (第一要务,
+质量第一、效益优先, 统一是, “一要吃饭、二要建设”, 1-8月份).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .grammar import classify
+from .styles import LABEL_STYLES, Inline, StyleTable
+
+_N = "一二三四五六七八九十百零〇"
+
+_CANDIDATE = regex.compile(
+    rf"（(?:[{_N}]{{1,5}}|\d{{1,3}})）"
+    rf"|第[{_N}]{{1,5}}(?:部分[，、：]?|章|节|条|篇[，、：]?"
+    rf"|个(?:问题|方面|层次|要求|任务)[，、：]|[，、：])"
+    rf"|篇[{_N}]{{1,3}}[，、：]?"
+    rf"|(?<![{_N}])[{_N}]{{1,5}}(?:、|是|要)"
+    r"|(?<![\d.])\d{1,3}(?:\.(?![\d.])|、(?!\d))"
+    r"|[①-⑳㉑-㉟㊱-㊿]"
+    rf"|(?<![尤极])其[{_N}]{{1,3}}(?=[，、：是])"
+    r"|另一方面|一方面"
+    r"|(?:首先|其次|再次|最后)(?=[，：是要])"
+)
+
+#: Punctuation after which an enumeration may begin inside a paragraph.
+BOUNDARY = set("，。；：！？、）”’」』…—")
+#: Characters that make a word with a following 一 (统一是 is not 一是).
+_WORD_BEFORE_ONE = set("统唯同单万专划均整归合逐之第其初星礼周")
+#: Nouns 要X: 三要素, 两要求 are not 三要…
+_YAO_NOUN = set("素求点件务领义旨员闻冲津塞案")
+_OPEN = set("“‘《「『（")
+_CLOSE = set("”’》」』）")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A recognised marker inside one paragraph's matching text."""
+
+    style: str
+    ordinal: int | None  # None only for 最后: it continues an open sequence
+    start: int
+    end: int
+    text: str
+
+    @property
+    def is_label(self) -> bool:
+        return self.style in LABEL_STYLES
+
+
+class Recognizer:
+    """Finds markers of the styles in ``table`` (labels are always found)."""
+
+    def __init__(self, table: StyleTable) -> None:
+        self.table = table
+
+    def _read(self, m: regex.Match[str]) -> Marker | None:
+        got = classify(m.group())
+        if got is None:
+            return None
+        style, ordinal = got
+        if style not in self.table and style not in LABEL_STYLES:
+            return None
+        return Marker(style, ordinal, m.start(), m.end(), m.group())
+
+    def leading(self, text: str) -> Marker | None:
+        """The marker that opens ``text``, if any."""
+        m = _CANDIDATE.match(text)
+        if m is None:
+            return None
+        mk = self._read(m)
+        if mk is None or not self._plausible_after(mk, text):
+            return None
+        return mk
+
+    def heading_at(self, text: str, pos: int) -> Marker | None:
+        """A heading-style marker starting exactly at ``pos`` (for run-in splits)."""
+        m = _CANDIDATE.match(text, pos)
+        if m is None:
+            return None
+        mk = self._read(m)
+        if mk is None or mk.is_label or not self.table[mk.style].heading:
+            return None
+        return mk if self._plausible_after(mk, text) else None
+
+    def inline(self, text: str, start: int = 0) -> list[Marker]:
+        """Markers inside ``text`` after position ``start`` that pass the prose filters."""
+        found: list[Marker] = []
+        depth = 0
+        pos = 0
+        for m in _CANDIDATE.finditer(text, start):
+            a = m.start()
+            if a == 0:
+                continue
+            depth = _quote_depth(text, pos, a, depth)
+            pos = a
+            mk = self._read(m)
+            if mk is None or mk.is_label:
+                continue
+            style = self.table[mk.style]
+            if style.inline is Inline.NEVER or depth > 0:
+                continue
+            prev = text[a - 1]
+            if style.inline is Inline.BOUNDARY and prev not in BOUNDARY:
+                continue
+            if style.inline is Inline.WORD and not self._word_ok(mk, prev):
+                continue
+            if not self._plausible_after(mk, text):
+                continue
+            found.append(mk)
+        return found
+
+    @staticmethod
+    def _word_ok(mk: Marker, prev: str) -> bool:
+        if prev in BOUNDARY:
+            return True
+        if prev in _N or prev.isdigit():
+            return False
+        return not (mk.text[0] == "一" and prev in _WORD_BEFORE_ONE)
+
+    @staticmethod
+    def _plausible_after(mk: Marker, text: str) -> bool:
+        """Reject markers whose next character shows they are prose or figures."""
+        nxt = text[mk.end] if mk.end < len(text) else ""
+        if mk.style in ("shi", "yao"):
+            if nxt and (nxt in _N or nxt.isdigit() or nxt in "、，。；"):
+                return False
+            if mk.style == "yao" and nxt in _YAO_NOUN:
+                return False
+        if mk.style in ("cn_dun", "arabic_dun") and nxt and (nxt in _N or nxt.isdigit()):
+            return False  # 一、二等奖, 4、5月份
+        if mk.style == "arabic_dot" and nxt in ("%", "％"):
+            return False
+        return True
+
+
+def _quote_depth(text: str, a: int, b: int, depth: int) -> int:
+    """Nesting depth of quotes/brackets at ``b``, continuing from ``depth`` at ``a``."""
+    for ch in text[a:b]:
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE and depth > 0:
+            depth -= 1
+    return depth

@@ -1,0 +1,132 @@
+"""Models: the typed outline (pydantic v2) and its JSON/YAML forms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Literal
+
+import orjson
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+class Span(BaseModel):
+    """Character offsets ``[start, end)`` into the decoded original text, and
+    the 1-based lines of its first and last character."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    line: int = Field(ge=1)
+    end_line: int = Field(ge=1)
+
+
+class Block(BaseModel):
+    """A stretch of text that is not an outline node, kept so nothing is lost."""
+
+    kind: Literal["label", "title", "paragraph", "contents", "unplaced"]
+    text: str
+    span: Span
+
+
+class Node(BaseModel):
+    """One outline node: a block heading or an enumerated item.
+
+    ``span`` runs from the marker to the end of the node's own body (before
+    its first child or the next node); ``title_span`` is the part the title
+    was read from (trailing punctuation and whitespace included), so the
+    marker is ``original[span.start:title_span.start]`` and the body
+    ``original[title_span.end:span.end]``.
+    """
+
+    kind: Literal["heading", "item"]
+    style: str
+    marker: str
+    ordinal: int | None
+    level: int = Field(ge=1)
+    title: str
+    text: str
+    span: Span
+    title_span: Span
+    children: list[Node] = Field(default_factory=list)
+
+
+class Speech(BaseModel):
+    """One speech of a file: its label (第一篇), title, preamble and sections."""
+
+    label: str | None = None
+    title: str = ""
+    span: Span
+    preamble: list[Block] = Field(default_factory=list)
+    sections: list[Node] = Field(default_factory=list)
+
+
+class Source(BaseModel):
+    path: str | None = None
+    encoding: str
+    sha256: str
+    length: int = Field(ge=0, description="Length of the decoded text in characters.")
+
+
+class OutlineWarning(BaseModel):
+    """Something a careful reader would want to check; not an error."""
+
+    code: str
+    message: str
+    line: int | None = None
+    speech: int | None = None
+
+
+class Document(BaseModel):
+    """The outline of one input file."""
+
+    schema_version: str = SCHEMA_VERSION
+    source: Source
+    speeches: list[Speech] = Field(default_factory=list)
+    unplaced: list[Block] = Field(
+        default_factory=list, description="Text before the first speech of a compilation."
+    )
+    warnings: list[OutlineWarning] = Field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def to_json(self, *, indent: bool = True) -> str:
+        """JSON with readable Chinese (UTF-8, no ``\\uXXXX`` escapes)."""
+        opt = orjson.OPT_INDENT_2 if indent else 0
+        return orjson.dumps(self.to_dict(), option=opt).decode("utf-8")
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(
+            self.to_dict(), allow_unicode=True, sort_keys=False, width=1_000_000
+        )
+
+    def walk(self) -> Iterator[tuple[tuple[int, ...], Node]]:
+        """Every node in document order with its path: ``(speech, i, j, …)``,
+        0-based, so ``(0, 2, 0)`` is the first child of the third section of
+        the first speech."""
+        for si, sp in enumerate(self.speeches):
+            stack: list[tuple[tuple[int, ...], Node]] = [
+                ((si, i), n) for i, n in reversed(list(enumerate(sp.sections)))
+            ]
+            while stack:
+                path, node = stack.pop()
+                yield path, node
+                stack.extend(
+                    ((*path, j), c) for j, c in reversed(list(enumerate(node.children)))
+                )
+
+    @classmethod
+    def from_json(cls, data: str | bytes) -> Document:
+        return cls.model_validate(orjson.loads(data))
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of speechtree's output."""
+    schema = Document.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://speechtree.invalid/schema/{SCHEMA_VERSION}/document.json"
+    return schema

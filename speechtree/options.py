@@ -1,0 +1,29 @@
+"""Options: one frozen model passed down the pipeline, never module globals."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+
+class ParseOptions(BaseModel):
+    """How to parse. Every stage reads what it needs from here."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    encoding: str | None = Field(
+        default=None, description="Decode with this encoding instead of detecting one."
+    )
+    max_bytes: int = Field(
+        default=DEFAULT_MAX_BYTES, gt=0, description="Reject inputs larger than this."
+    )
+    disabled_styles: frozenset[str] = Field(
+        default=frozenset(), description="Marker styles (by name) not to recognise."
+    )
+    split_speeches: bool = Field(
+        default=True, description="Look for several speeches in one file."
+    )
+    detect_contents: bool = Field(
+        default=True, description="Keep a table of contents apart from the sections."
+    )

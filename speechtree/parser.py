@@ -1,0 +1,310 @@
+"""The pipeline: decode → normalise → segment → recognise → speeches → tree → models."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from bisect import bisect_right
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+
+from .decode import decode
+from .errors import InputError, LimitError
+from .markers import Marker, Recognizer
+from .models import Block, Document, Node, OutlineWarning, Source, Span, Speech
+from .normalize import Normalized, normalize
+from .options import ParseOptions
+from .segment import Para, segment
+from .speeches import (
+    SpeechPlan,
+    choose_title,
+    find_contents,
+    is_title_like,
+    plan_speeches,
+)
+from .styles import DEFAULT_TABLE, StyleTable
+from .tree import Built, Event, TreeBuilder
+
+_HEADING_END = regex.compile(r"[。！？]")
+_ITEM_END = regex.compile(r"[。；！？]")
+_LINEBREAK = regex.compile(r"[ \t\u3000]*[\r\n]+[\s\u3000]*")
+_TRIM_TITLE = "，；：。、！？,;:.!? \t\r\n\u3000"
+_LEAD_TRIM = "，：、,: \t\r\n\u3000"
+_WS = " \t\r\n\u3000\u00a0\u2003"
+
+
+@dataclass
+class _Context:
+    """Everything one parse shares between stages (never a module global)."""
+
+    nt: Normalized
+    paras: list[Para]
+    line_starts: list[int]
+
+    @property
+    def original(self) -> str:
+        return self.nt.original
+
+    def ostart(self, p: Para, i: int) -> int:
+        return self.nt.map.start(p.pmap.start(i))
+
+    def oend(self, p: Para, i: int) -> int:
+        """Original offset just after paragraph character ``i``."""
+        return self.nt.map.end(p.pmap.end(i) - 1)
+
+    def para_span(self, p: Para) -> tuple[int, int]:
+        return self.ostart(p, 0), self.oend(p, len(p.text) - 1)
+
+    def line_of(self, offset: int) -> int:
+        return bisect_right(self.line_starts, offset)
+
+    def span(self, a: int, b: int) -> Span:
+        b = max(a, b)
+        return Span(start=a, end=b, line=self.line_of(a), end_line=self.line_of(max(a, b - 1)))
+
+
+def _table(options: ParseOptions) -> StyleTable:
+    return DEFAULT_TABLE.without(options.disabled_styles) if options.disabled_styles else DEFAULT_TABLE
+
+
+def parse(
+    data: str | bytes,
+    *,
+    path: str | os.PathLike[str] | None = None,
+    options: ParseOptions | None = None,
+) -> Document:
+    """Parse a speech (text, or bytes in any supported encoding) into its outline."""
+    opts = options or ParseOptions()
+    spath = os.fspath(path) if path is not None else None
+    if isinstance(data, bytes | bytearray | memoryview):
+        raw = bytes(data)
+        if len(raw) > opts.max_bytes:
+            raise LimitError(
+                f"input is {len(raw):,} bytes, over the limit of {opts.max_bytes:,} "
+                "(raise it with max_bytes / --max-bytes)",
+                path=spath,
+            )
+        text, encoding = decode(raw, opts.encoding, spath)
+    elif isinstance(data, str):
+        text, encoding = data, "unicode"
+        if len(text) > opts.max_bytes:
+            raise LimitError(
+                f"input is {len(text):,} characters, over the limit of {opts.max_bytes:,}",
+                path=spath,
+            )
+    else:
+        raise TypeError(f"parse() takes str or bytes, not {type(data).__name__}")
+
+    source = Source(
+        path=spath,
+        encoding=encoding,
+        sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+        length=len(text),
+    )
+    return _Parser(_table(opts), opts).run(text, source)
+
+
+def parse_file(path: str | os.PathLike[str], *, options: ParseOptions | None = None) -> Document:
+    """Read and parse one file."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path=os.fspath(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", path=os.fspath(path)) from None
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc), path=os.fspath(path)) from None
+    return parse(data, path=path, options=options)
+
+
+class _Parser:
+    def __init__(self, table: StyleTable, options: ParseOptions) -> None:
+        self.table = table
+        self.options = options
+        self.rec = Recognizer(table)
+        self.builder = TreeBuilder(table)
+
+    def run(self, text: str, source: Source) -> Document:
+        nt = normalize(text)
+        paras = self._split_labels(segment(nt, self.rec))
+        line_starts = [0] + [m.end() for m in regex.finditer("\n", text)]
+        ctx = _Context(nt, paras, line_starts)
+        leads = [self._lead(p) for p in paras]
+        contents = (
+            find_contents(paras, leads, self.table) if self.options.detect_contents else set()
+        )
+        plans, n_unplaced = plan_speeches(
+            paras, leads, self.table, split=self.options.split_speeches
+        )
+        doc = Document(source=source)
+        if n_unplaced:
+            doc.unplaced = [
+                Block(kind="unplaced", text=self._clean_block(ctx, *ctx.para_span(p)),
+                      span=ctx.span(*ctx.para_span(p)))
+                for p in paras[:n_unplaced]
+            ]
+        for si, plan in enumerate(plans):
+            speech, warns = self._speech(ctx, plan, leads, contents)
+            doc.speeches.append(speech)
+            for w in warns:
+                w.speech = si
+                doc.warnings.append(w)
+        return doc
+
+    # -- paragraphs ---------------------------------------------------------
+
+    def _lead(self, p: Para) -> Marker | None:
+        mk = self.rec.leading(p.text)
+        if mk is not None and mk.is_label and not self._label_ok(mk, p.text):
+            return None
+        return mk
+
+    def _label_ok(self, mk: Marker, text: str) -> bool:
+        rest = text[mk.end :]
+        return (
+            not rest
+            or mk.text[-1] in "，、："
+            or self.rec.leading(rest) is not None
+            or is_title_like(rest)
+        )
+
+    def _split_labels(self, paras: list[Para]) -> list[Para]:
+        """``第一篇：在…上的讲话`` → the label and the title as two paragraphs."""
+        out: list[Para] = []
+        for p in paras:
+            mk = self.rec.leading(p.text)
+            if mk is not None and mk.is_label and mk.end < len(p.text) and self._label_ok(mk, p.text):
+                first = p.sub(0, mk.end, starts_line=p.starts_line, ends_line=False)
+                first.blank_before = p.blank_before
+                out.append(first)
+                out.append(p.sub(mk.end, len(p.text), starts_line=False, ends_line=p.ends_line))
+            else:
+                out.append(p)
+        return out
+
+    # -- one speech ---------------------------------------------------------
+
+    def _speech(
+        self,
+        ctx: _Context,
+        plan: SpeechPlan,
+        leads: list[Marker | None],
+        contents: set[int],
+    ) -> tuple[Speech, list[OutlineWarning]]:
+        paras = ctx.paras
+        title_para = choose_title(plan, paras, leads)
+        skip = set(contents)
+        if plan.label_para is not None:
+            skip.add(plan.label_para)
+        if title_para is not None:
+            skip.add(title_para)
+
+        events: list[Event] = []
+        for i in range(plan.start, plan.end):
+            if i in skip:
+                continue
+            lead = leads[i]
+            start = 0
+            if lead is not None and not lead.is_label:
+                events.append(Event(i, lead, True))
+                start = lead.end
+            events.extend(Event(i, mk, False) for mk in self.rec.inline(paras[i].text, start))
+        events = self.builder.keep_enumerations(events)
+        built, tree_warnings = self.builder.build(events)
+
+        region_start = ctx.para_span(paras[plan.start])[0]
+        region_end = ctx.para_span(paras[plan.end - 1])[1]
+        nodes = self._nodes(ctx, built, region_end)
+        first_node = nodes[0].span.start if nodes else region_end
+
+        preamble: list[Block] = []
+        for i in range(plan.start, plan.end):
+            a, b = ctx.para_span(paras[i])
+            if a >= first_node:
+                break
+            b = min(b, first_node)
+            if i == plan.label_para:
+                kind = "label"
+            elif i == title_para:
+                kind = "title"
+            elif i in contents:
+                kind = "contents"
+            else:
+                kind = "paragraph"
+            if kind == "contents" and preamble and preamble[-1].kind == "contents":
+                prev = preamble[-1]
+                preamble[-1] = Block(
+                    kind="contents",
+                    text=self._clean_block(ctx, prev.span.start, b),
+                    span=ctx.span(prev.span.start, b),
+                )
+                continue
+            text = self._clean_block(ctx, a, b)
+            if text:
+                preamble.append(Block(kind=kind, text=text, span=ctx.span(a, b)))
+
+        title = ""
+        if title_para is not None:
+            title = _clean_title(ctx.original[slice(*ctx.para_span(paras[title_para]))])
+        roots = [n for n, b in zip(nodes, built, strict=True) if b.parent is None]
+        speech = Speech(
+            label=plan.label,
+            title=title,
+            span=ctx.span(region_start, region_end),
+            preamble=preamble,
+            sections=roots,
+        )
+        warns = [
+            OutlineWarning(code=w.code, message=w.message, line=paras[w.para].line)
+            for w in tree_warnings
+        ]
+        return speech, warns
+
+    def _nodes(self, ctx: _Context, built: list[Built], region_end: int) -> list[Node]:
+        """Model nodes for the built tree, with titles, bodies and spans."""
+        paras = ctx.paras
+        starts = [ctx.ostart(paras[b.event.para], b.event.marker.start) for b in built]
+        nodes: list[Node] = []
+        for k, b in enumerate(built):
+            e = b.event
+            p = paras[e.para]
+            mk = e.marker
+            # The title stops at the next marker in the same paragraph, if any.
+            stop = len(p.text)
+            if k + 1 < len(built) and built[k + 1].event.para == e.para:
+                stop = built[k + 1].event.marker.start
+            ender = (_HEADING_END if e.at_start else _ITEM_END).search(p.text, mk.end, stop)
+            t_end = ender.end() if ender else stop
+            m_start = starts[k]
+            t_start = ctx.ostart(p, mk.end) if mk.end < len(p.text) else ctx.oend(p, mk.end - 1)
+            t_stop = ctx.oend(p, t_end - 1) if t_end > mk.end else t_start
+            body_end = starts[k + 1] if k + 1 < len(built) else region_end
+            body = ctx.original[t_stop:body_end].strip(_WS)
+            nodes.append(
+                Node(
+                    kind=b.kind,  # type: ignore[arg-type]
+                    style=mk.style,
+                    marker=ctx.original[m_start : ctx.oend(p, mk.end - 1)].strip(_WS),
+                    ordinal=b.ordinal,
+                    level=b.level,
+                    title=_clean_title(ctx.original[t_start:t_stop]),
+                    text=body,
+                    span=ctx.span(m_start, max(body_end, t_stop)),
+                    title_span=ctx.span(t_start, t_stop),
+                )
+            )
+        for k, b in enumerate(built):
+            nodes[k].children = [nodes[c] for c in b.children]
+        return nodes
+
+    @staticmethod
+    def _clean_block(ctx: _Context, a: int, b: int) -> str:
+        return ctx.original[a:b].strip(_WS)
+
+
+def _clean_title(raw: str) -> str:
+    """A title as one line: line breaks inside it removed, edge punctuation dropped."""
+    return _LINEBREAK.sub("", raw).lstrip(_LEAD_TRIM).rstrip(_TRIM_TITLE)

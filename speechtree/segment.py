@@ -1,0 +1,213 @@
+"""Segment stage: paragraphs from lines, layout gaps, broken lines and run-in headings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from .markers import Recognizer
+from .normalize import WIDE, Normalized
+from .offsets import OffsetMap
+
+#: A gap of two or more spaces with an ideographic one among them separates
+#: paragraphs inside a line (single-line scrapes use 　　 as the break).
+_GAP = regex.compile(r"[ \u3000]*\u3000[ \u3000]+|[ \u3000]+\u3000[ \u3000]*")
+_SPACE = regex.compile(r"[ \u3000]+")
+#: A line ending in one of these ends its sentence; others may be broken.
+_ENDERS = set("。！？；：…”’」』）》!?")
+#: A line starting with one of these continues the line before it.
+_CONTINUERS = set("，。、；：！？）》”’」』…%")
+_SENTENCE_END = regex.compile(r"[。！？]")
+_ANY_PUNCT = regex.compile(r"[，。！？；：、]")
+
+
+@dataclass
+class Para:
+    """One paragraph: its matching text (no whitespace) and where it came from."""
+
+    text: str
+    pmap: OffsetMap  # text index -> normalised index
+    line: int  # 1-based line of its first character
+    blank_before: bool
+    starts_line: bool
+    ends_line: bool
+    joined: bool = field(default=False)
+
+    def norm_span(self, a: int, b: int) -> tuple[int, int]:
+        return self.pmap.span(a, b)
+
+    def sub(self, a: int, b: int, *, starts_line: bool, ends_line: bool) -> Para:
+        """The part ``text[a:b]`` as a paragraph of its own."""
+        pm = self.pmap.slice(a, b)
+        return Para(self.text[a:b], pm, self.line, False, starts_line, ends_line, self.joined)
+
+
+def _piece(norm: str, a: int, b: int, line: int, blank_before: bool, sl: bool, el: bool) -> Para:
+    pm = OffsetMap()
+    parts: list[str] = []
+    pos = a
+    for m in _SPACE.finditer(norm, a, b):
+        if m.start() > pos:
+            parts.append(norm[pos : m.start()])
+            pm.copy(pos, m.start() - pos)
+        pos = m.end()
+    if pos < b:
+        parts.append(norm[pos:b])
+        pm.copy(pos, b - pos)
+    return Para("".join(parts), pm, line, blank_before, sl, el)
+
+
+def _concat(a: Para, b: Para) -> Para:
+    pm = OffsetMap()
+    pm.extend(a.pmap)
+    pm.extend(b.pmap)
+    return Para(a.text + b.text, pm, a.line, a.blank_before, a.starts_line, b.ends_line, True)
+
+
+def raw_paragraphs(nt: Normalized) -> list[Para]:
+    """Paragraphs as the layout shows them: lines, split at 　　 gaps."""
+    norm = nt.text
+    out: list[Para] = []
+    line_no = 0
+    pos = 0
+    blank = False
+    n = len(norm)
+    while pos <= n:
+        nl = norm.find("\n", pos)
+        end = n if nl < 0 else nl
+        line_no += 1
+        line = norm[pos:end]
+        if line.strip(" " + WIDE):
+            bounds: list[tuple[int, int]] = []
+            seg_start = pos
+            for g in _GAP.finditer(norm, pos, end):
+                if len(g.group()) >= 2:
+                    bounds.append((seg_start, g.start()))
+                    seg_start = g.end()
+            bounds.append((seg_start, end))
+            first = True
+            pieces = [(a, b) for a, b in bounds if norm[a:b].strip(" " + WIDE)]
+            for k, (a, b) in enumerate(pieces):
+                p = _piece(norm, a, b, line_no, blank and first, first, k == len(pieces) - 1)
+                if p.text:
+                    out.append(p)
+                first = False
+            blank = False
+        else:
+            blank = True
+        if nl < 0:
+            break
+        pos = nl + 1
+    return out
+
+
+def _is_marker_only(rec: Recognizer, p: Para) -> bool:
+    mk = rec.leading(p.text)
+    return mk is not None and not mk.is_label and mk.end == len(p.text)
+
+
+def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> bool:
+    if not (a.ends_line and b.starts_line) or b.blank_before or b.line != a.line + 1:
+        return False
+    if a.text[-1] in _ENDERS:
+        return _is_marker_only(rec, a)
+    if b.text[0] in _CONTINUERS:
+        return True
+    if _is_marker_only(rec, a):
+        return True
+    if b.text.startswith("——") or rec.leading(b.text) is not None:
+        return False
+    lead = rec.leading(a.text)
+    if lead is None:
+        # A long line cut mid-sentence (PDF or fixed-width wrapping).
+        return len(a.text) >= 30
+    if lead.is_label or _SENTENCE_END.search(a.text):
+        return False
+    # A heading broken over two lines: a short tail with no punctuation,
+    # followed by more text.
+    return (
+        len(b.text) <= 16
+        and not _ANY_PUNCT.search(b.text)
+        and after_b is not None
+        and not b.text.startswith(("附件", "附录", "注"))
+    )
+
+
+def join_broken_lines(rec: Recognizer, paras: list[Para]) -> list[Para]:
+    out: list[Para] = []
+    i = 0
+    while i < len(paras):
+        cur = paras[i]
+        i += 1
+        while i < len(paras) and _should_join(
+            rec, cur, paras[i], paras[i + 1] if i + 1 < len(paras) else None
+        ):
+            cur = _concat(cur, paras[i])
+            i += 1
+        out.append(cur)
+    return out
+
+
+def split_run_ins(rec: Recognizer, paras: list[Para]) -> list[Para]:
+    """Split paragraphs where a heading is run into the one before it.
+
+    Two cases: a heading line that runs straight into a lower heading before
+    any full stop (``三、…短板（一）补齐…。``), and a heading left hanging at the
+    end of a paragraph by bad wrapping (``…。（一）第一阶段：迅即应对``).
+    """
+    out: list[Para] = []
+    for p in paras:
+        out.extend(_split_one(rec, p))
+    return out
+
+
+def _split_one(rec: Recognizer, p: Para) -> list[Para]:
+    text = p.text
+    lead = rec.leading(text)
+    cut: int | None = None
+    if lead is not None and not lead.is_label:
+        stop = _SENTENCE_END.search(text, lead.end)
+        limit = stop.start() if stop else len(text)
+        for mk in _candidates(rec, text, lead.end, limit):
+            if mk.style != lead.style:
+                cut = mk.start
+                break
+    if cut is None:
+        last_stop = None
+        for last_stop in _SENTENCE_END.finditer(text):
+            pass
+        if last_stop is not None and last_stop.end() < len(text):
+            tail = last_stop.end()
+            mk = rec.heading_at(text, tail)
+            if (
+                mk is not None
+                and mk.end < len(text)
+                and len(text) - tail <= 50
+                and not _ANY_PUNCT.search(text, mk.end)
+            ):
+                cut = tail
+    if cut is None or cut == 0:
+        return [p]
+    first = p.sub(0, cut, starts_line=p.starts_line, ends_line=False)
+    first.blank_before = p.blank_before
+    rest = p.sub(cut, len(text), starts_line=False, ends_line=p.ends_line)
+    return [first, *_split_one(rec, rest)]
+
+
+def _candidates(rec: Recognizer, text: str, a: int, b: int) -> list:  # type: ignore[type-arg]
+    found = []
+    for i in range(a, b):
+        if text[i] in "（第①②③④⑤⑥⑦⑧⑨⑩" or text[i].isdigit():
+            if i > 0 and text[i - 1].isdigit():
+                continue
+            mk = rec.heading_at(text, i)
+            if mk is not None and mk.end < len(text):
+                found.append(mk)
+    return found
+
+
+def segment(nt: Normalized, rec: Recognizer) -> list[Para]:
+    paras = raw_paragraphs(nt)
+    paras = join_broken_lines(rec, paras)
+    return split_run_ins(rec, paras)

@@ -1,0 +1,94 @@
+"""Marker styles: the one ordered table of named styles speechtree knows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Inline(str, Enum):
+    """Where a style may stand inside a paragraph (not at its start)."""
+
+    NEVER = "never"  # block headings only: 一、 mid-sentence is prose
+    BOUNDARY = "boundary"  # right after punctuation: ：（1）…；（2）…
+    WORD = "word"  # after punctuation or a word that does not swallow the numeral: 今后一是要
+    ANYWHERE = "anywhere"  # ① needs no lead-in
+
+
+@dataclass(frozen=True)
+class Style:
+    """One marker style.
+
+    ``name`` is the rule name in ``grammars/markers.lark``. ``family`` groups
+    styles whose series continue each other (``一要 二要 三是``). ``heading``
+    styles open a paragraph as a block heading; ``enumeration`` styles are
+    list items that only count when a second item follows. ``rank`` is the
+    GB/T 9704 order (lower is higher in the outline); the tree builder does
+    not use it — levels come from each document's own numbering — but lint
+    does.
+    """
+
+    name: str
+    example: str
+    family: str
+    heading: bool
+    enumeration: bool
+    inline: Inline
+    rank: int
+    description: str
+
+
+STYLES: tuple[Style, ...] = (
+    Style("di_part", "第一部分", "di_part", True, False, Inline.NEVER, 0, "part"),
+    Style("di_chapter", "第一章", "di_chapter", True, False, Inline.NEVER, 0, "chapter"),
+    Style("di_section", "第一节", "di_section", True, False, Inline.NEVER, 1, "section"),
+    Style("di_topic", "第一个问题：", "di_topic", True, False, Inline.NEVER, 1, "numbered topic"),
+    Style("cn_dun", "一、", "cn_dun", True, False, Inline.NEVER, 1, "GB/T level 1"),
+    Style("di_article", "第一条", "di_article", True, False, Inline.NEVER, 2, "article"),
+    Style("paren_cn", "（一）", "paren_cn", True, False, Inline.BOUNDARY, 2, "GB/T level 2"),
+    Style("di_comma", "第一，", "di_comma", True, False, Inline.BOUNDARY, 2, "ordinal word"),
+    Style("arabic_dot", "1.", "arabic_dot", True, False, Inline.BOUNDARY, 3, "GB/T level 3"),
+    Style("arabic_dun", "1、", "arabic_dot", True, False, Inline.NEVER, 3, "level 3, 、 form"),
+    Style("paren_arabic", "（1）", "paren_arabic", True, False, Inline.BOUNDARY, 4, "GB/T level 4"),
+    Style("circled", "①", "circled", True, False, Inline.ANYWHERE, 5, "below （1）"),
+    Style("shi", "一是", "directive", False, True, Inline.WORD, 6, "一是…二是…"),
+    Style("yao", "一要", "directive", False, True, Inline.WORD, 6, "一要…二要…"),
+    Style("qi", "其一", "qi", False, True, Inline.BOUNDARY, 6, "其一…其二…"),
+    Style("fangmian", "一方面", "fangmian", False, True, Inline.BOUNDARY, 6, "一方面…"),
+    Style("fangmian_other", "另一方面", "fangmian", False, True, Inline.BOUNDARY, 6, "…另一方面"),
+    Style("sequence", "首先", "sequence", False, True, Inline.BOUNDARY, 6, "首先…其次…最后"),
+)
+
+#: Compilation labels (第一篇 / 篇一) open speeches, not outline nodes.
+LABEL_STYLES: frozenset[str] = frozenset({"label_di", "label_pian"})
+
+
+class StyleTable:
+    """Lookup over an ordered style table; can be narrowed by name."""
+
+    def __init__(self, styles: Iterable[Style] = STYLES) -> None:
+        self._styles = tuple(styles)
+        self._by_name = {s.name: s for s in self._styles}
+
+    def __iter__(self) -> Iterator[Style]:
+        return iter(self._styles)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._by_name
+
+    def __getitem__(self, name: str) -> Style:
+        return self._by_name[name]
+
+    def without(self, names: Iterable[str]) -> StyleTable:
+        drop = set(names)
+        unknown = drop - set(self._by_name)
+        if unknown:
+            raise KeyError(f"unknown style(s): {', '.join(sorted(unknown))}")
+        return StyleTable(s for s in self._styles if s.name not in drop)
+
+    def names(self) -> list[str]:
+        return [s.name for s in self._styles]
+
+
+DEFAULT_TABLE = StyleTable()

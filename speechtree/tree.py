@@ -1,0 +1,182 @@
+"""Tree stage: levels from the document's own numbering.
+
+Levels are not looked up in a fixed table. Each marker either continues an
+open series (its ordinal follows the series' last one: a sibling), or starts a
+new series under the node that holds it (a child). A series that restarts at
+one inside another nests under its current item; an item whose ordinal
+continues an outer series returns to it (一要 二要 [一要 二要 三要] 三是).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .markers import Marker
+from .styles import StyleTable
+
+
+@dataclass(frozen=True)
+class Event:
+    """A marker in document order: which paragraph, and whether it opens it."""
+
+    para: int
+    marker: Marker
+    at_start: bool
+
+
+@dataclass
+class Built:
+    event: Event
+    kind: str  # "heading" | "item"
+    ordinal: int | None
+    level: int
+    parent: int | None  # index into the built list
+    children: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TreeWarning:
+    code: str
+    message: str
+    para: int
+
+
+@dataclass
+class _Frame:
+    node: int
+    family: str
+    style: str
+    ordinal: int
+    para: int
+    heading: bool
+    level: int
+
+
+#: How far an ordinal may jump ahead and still continue its series (with a warning).
+MAX_GAP = 3
+
+
+class TreeBuilder:
+    def __init__(self, table: StyleTable) -> None:
+        self.table = table
+
+    def keep_enumerations(self, events: list[Event]) -> list[Event]:
+        """Drop list items that start a series nobody continues: a lone 首先 or
+        一是 is prose, not a list. Headings opening paragraphs are kept."""
+        keep: list[Event] = []
+        for i, e in enumerate(events):
+            if self._is_heading(e) or e.marker.ordinal != 1:
+                keep.append(e)
+                continue
+            fam = self.table[e.marker.style].family
+            for f in events[i + 1 :]:
+                if self._is_heading(f) and f.para != e.para:
+                    break
+                if self.table[f.marker.style].family == fam and f.marker.ordinal in (2, None):
+                    keep.append(e)
+                    break
+        return keep
+
+    def _is_heading(self, e: Event) -> bool:
+        return e.at_start and self.table[e.marker.style].heading
+
+    def build(self, events: list[Event]) -> tuple[list[Built], list[TreeWarning]]:
+        built: list[Built] = []
+        warnings: list[TreeWarning] = []
+        stack: list[_Frame] = []
+
+        def add(e: Event, ordinal: int, parent: _Frame | None, heading: bool) -> _Frame:
+            level = parent.level + 1 if parent else 1
+            idx = len(built)
+            built.append(
+                Built(e, "heading" if heading else "item", ordinal, level,
+                      parent.node if parent else None)
+            )
+            if parent is not None:
+                built[parent.node].children.append(idx)
+            fr = _Frame(idx, self.table[e.marker.style].family, e.marker.style, ordinal,
+                        e.para, heading, level)
+            stack.append(fr)
+            return fr
+
+        def warn(code: str, msg: str, e: Event) -> None:
+            warnings.append(TreeWarning(code, msg, e.para))
+
+        def pop_to(k: int) -> _Frame | None:
+            """Close frames above and including index k; return the new parent."""
+            del stack[k:]
+            return stack[-1] if stack else None
+
+        def top_heading() -> int:
+            for k in range(len(stack) - 1, -1, -1):
+                if stack[k].heading:
+                    return k
+            return -1
+
+        for e in events:
+            mk = e.marker
+            style = self.table[mk.style]
+            fam = style.family
+            heading = e.at_start and style.heading
+            k = mk.ordinal
+            # Items may only continue item series above the innermost heading;
+            # headings may continue any series of their family.
+            lo = 0 if heading else top_heading() + 1
+            same = [j for j in range(len(stack) - 1, lo - 1, -1) if stack[j].family == fam]
+
+            if k is None:  # 最后: next in the open sequence
+                if not same:
+                    continue
+                j = same[0]
+                ordinal = stack[j].ordinal + 1
+                parent = pop_to(j)
+                add(e, ordinal, parent, heading)
+                continue
+
+            cont = next((j for j in same if stack[j].ordinal + 1 == k), None)
+            if cont is not None:
+                parent = pop_to(cont)
+                add(e, k, parent, heading)
+                continue
+
+            if k == 1:
+                if heading:
+                    if same:  # the same family restarts: a new series beside the old
+                        j = same[-1] if stack[same[-1]].heading else same[0]
+                        parent = pop_to(j)
+                        warn("series-restart", f"{mk.text} starts its numbering again", e)
+                    else:
+                        parent = pop_to(top_heading() + 1)
+                    add(e, 1, parent, True)
+                    continue
+                top = stack[-1] if stack else None
+                nest = (
+                    top is not None
+                    and not top.heading
+                    and top.para == e.para
+                    and not (top.family == fam and top.style != mk.style)
+                )
+                if nest:
+                    add(e, 1, top, False)
+                else:
+                    parent = pop_to(top_heading() + 1)
+                    add(e, 1, parent, False)
+                continue
+
+            # k > 1 and no series to continue: a gap, a duplicate, or prose.
+            near = next((j for j in same if stack[j].ordinal < k <= stack[j].ordinal + MAX_GAP), None)
+            dup = next((j for j in same if stack[j].ordinal == k), None)
+            if near is not None:
+                warn("gap", f"{mk.text} follows ordinal {stack[near].ordinal}: numbering skips", e)
+                parent = pop_to(near)
+                add(e, k, parent, heading)
+            elif dup is not None:
+                warn("duplicate", f"{mk.text} repeats ordinal {k}", e)
+                parent = pop_to(dup)
+                add(e, k, parent, heading)
+            elif heading:
+                warn("start-not-one", f"{mk.text} starts a series at {k}, not at one", e)
+                parent = pop_to(top_heading() + 1)
+                add(e, k, parent, True)
+            # an item out of any series is an ordinal in prose: not a node
+        return built, warnings
