@@ -11,9 +11,10 @@ import orjson
 
 from . import __version__
 from .errors import SpeechtreeError
-from .models import Document, json_schema
+from .models import json_schema
 from .options import DEFAULT_MAX_BYTES, ParseOptions
 from .parser import parse, parse_file
+from .render import RENDERERS, render
 
 #: Exit codes (documented in the README).
 EXIT_OK = 0
@@ -22,18 +23,11 @@ EXIT_INPUT = 3  # unreadable, binary or undecodable input
 EXIT_LIMIT = 4  # over --max-bytes
 EXIT_INTERNAL = 70  # a bug in speechtree (EX_SOFTWARE)
 
-FORMATS = ("json", "yaml")
 
 
 def _fail(where: str, message: str, code: int) -> NoReturn:
     click.echo(f"speechtree: error: {where}: {message}", err=True)
     sys.exit(code)
-
-
-def render(doc: Document, fmt: str) -> str:
-    if fmt == "yaml":
-        return doc.to_yaml()
-    return doc.to_json() + "\n"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,7 +38,7 @@ def main() -> None:
 
 @main.command("parse")
 @click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=str))
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="json",
+@click.option("-f", "--format", "fmt", type=click.Choice(list(RENDERERS)), default="json",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=str),
               default="-", show_default=True, help="Write here instead of standard output.")

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 import orjson
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 SCHEMA_VERSION = "1.0"
 
@@ -90,6 +90,14 @@ class Document(BaseModel):
         default_factory=list, description="Text before the first speech of a compilation."
     )
     warnings: list[OutlineWarning] = Field(default_factory=list)
+
+    _original: str | None = PrivateAttr(default=None)
+
+    @property
+    def original_text(self) -> str | None:
+        """The decoded text this outline was parsed from (not serialised;
+        None for a Document loaded from JSON)."""
+        return self._original
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

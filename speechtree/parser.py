@@ -140,6 +140,7 @@ class _Parser:
             paras, leads, self.table, split=self.options.split_speeches
         )
         doc = Document(source=source)
+        doc._original = text
         if n_unplaced:
             doc.unplaced = [
                 Block(kind="unplaced", text=self._clean_block(ctx, *ctx.para_span(p)),

@@ -1,0 +1,34 @@
+"""Renderers: one function per output format, registered by name.
+
+A renderer takes the Document and keyword options and returns text. The CLI's
+``-f`` choices are the names registered here, in this order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..models import Document
+
+Renderer = Callable[..., str]
+
+
+def _json(doc: Document, **_: Any) -> str:
+    return doc.to_json() + "\n"
+
+
+def _yaml(doc: Document, **_: Any) -> str:
+    return doc.to_yaml()
+
+
+RENDERERS: dict[str, Renderer] = {"json": _json, "yaml": _yaml}
+
+
+def render(doc: Document, fmt: str, **options: Any) -> str:
+    """Render ``doc`` as ``fmt``; options a renderer does not know are ignored."""
+    try:
+        fn = RENDERERS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown format {fmt!r}; known: {', '.join(RENDERERS)}") from None
+    return fn(doc, **options)
