@@ -33,7 +33,7 @@ _CANDIDATE = regex.compile(
 #: Punctuation after which an enumeration may begin inside a paragraph.
 BOUNDARY = set("，。；：！？、）”’」』…—")
 #: Characters that make a word with a following 一 (统一是 is not 一是).
-_WORD_BEFORE_ONE = set("统唯同单万专划均整归合逐之第其初星礼周")
+_WORD_BEFORE_ONE = set("统唯同单万专划均整归合逐之第其初星礼周这那每哪任")
 #: Nouns 要X: 三要素, 两要求 are not 三要…
 _YAO_NOUN = set("素求点件务领义旨员闻冲津塞案")
 _OPEN = set("“‘《「『（")
@@ -105,7 +105,7 @@ class Recognizer:
             if mk is None or mk.is_label:
                 continue
             style = self.table[mk.style]
-            if style.inline is Inline.NEVER or depth > 0:
+            if style.inline is Inline.NEVER or (depth > 0 and _short_quote(text, a)):
                 continue
             prev = text[a - 1]
             if style.inline is Inline.BOUNDARY and prev not in BOUNDARY:
@@ -134,11 +134,27 @@ class Recognizer:
                 return False
             if mk.style == "yao" and nxt in _YAO_NOUN:
                 return False
-        if mk.style in ("cn_dun", "arabic_dun") and nxt and (nxt in _N or nxt.isdigit()):
-            return False  # 一、二等奖, 4、5月份
+        if mk.style == "arabic_dun" and nxt.isdigit():
+            return False  # 4、5月份
+        if mk.style == "cn_dun" and nxt and nxt in _N:
+            after = text[mk.end + 1 : mk.end + 2]
+            if not after or after in _N or after in "、等月个次级倍":
+                return False  # 一、二等奖, 三、四月份
         if mk.style == "arabic_dot" and nxt in ("%", "％"):
             return False
         return True
+
+
+def _short_quote(text: str, a: int) -> bool:
+    """Is position ``a`` inside a short quoted phrase (“一要吃饭、二要建设”)?
+
+    A quotation of whole sentences (it holds a full stop) is quoted speech,
+    whose enumerations are real; a short phrase in quotes is a slogan or name.
+    """
+    opened = max(text.rfind(ch, 0, a) for ch in _OPEN)
+    closes = [i for i in (text.find(ch, a) for ch in _CLOSE) if i >= 0]
+    closed = min(closes) if closes else len(text)
+    return "。" not in text[opened + 1 : closed] and closed - opened <= 40
 
 
 def _quote_depth(text: str, a: int, b: int, depth: int) -> int:

@@ -209,10 +209,13 @@ class _Parser:
                 continue
             lead = leads[i]
             start = 0
+            lead_in = i > 0 and paras[i - 1].text.endswith("：")
             if lead is not None and not lead.is_label:
-                events.append(Event(i, lead, True))
+                events.append(Event(i, lead, True, lead_in))
                 start = lead.end
-            events.extend(Event(i, mk, False) for mk in self.rec.inline(paras[i].text, start))
+            events.extend(
+                Event(i, mk, False, lead_in) for mk in self.rec.inline(paras[i].text, start)
+            )
         events = self.builder.keep_enumerations(events)
         built, tree_warnings = self.builder.build(events)
 

@@ -20,6 +20,7 @@ _ENDERS = set("。！？；：…”’」』）》!?")
 _CONTINUERS = set("，。、；：！？）》”’」』…%")
 _SENTENCE_END = regex.compile(r"[。！？]")
 _ANY_PUNCT = regex.compile(r"[，。！？；：、]")
+_CLAUSE_END = regex.compile(r"[。！？；，]")
 
 
 @dataclass
@@ -174,6 +175,14 @@ def _split_one(rec: Recognizer, p: Para) -> list[Para]:
                 cut = mk.start
                 break
     if cut is None:
+        # 一、 right after a full stop is a heading run into the text before it
+        # (scraped speeches lose the line break: …意见。一、保护和激发…).
+        for stop_m in _SENTENCE_END.finditer(text):
+            mk = rec.heading_at(text, stop_m.end())
+            if mk is not None and mk.style == "cn_dun":
+                cut = stop_m.end()
+                break
+    if cut is None:
         last_stop = None
         for last_stop in _SENTENCE_END.finditer(text):
             pass
@@ -184,7 +193,7 @@ def _split_one(rec: Recognizer, p: Para) -> list[Para]:
                 mk is not None
                 and mk.end < len(text)
                 and len(text) - tail <= 50
-                and not _ANY_PUNCT.search(text, mk.end)
+                and not _CLAUSE_END.search(text, mk.end)
             ):
                 cut = tail
     if cut is None or cut == 0:

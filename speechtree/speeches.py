@@ -204,7 +204,16 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
             if _toc_line(paras[j], leads[j], table):
                 marked.append(j)
             j += 1
-        after_mulu = i > 0 and paras[i - 1].text in ("目录", "目次", "提纲")
+        # A 目录 line may sit a few short lines (前言) above the first entry.
+        mulu = next(
+            (
+                k
+                for k in range(i - 1, max(-1, i - 4), -1)
+                if paras[k].text in ("目录", "目次", "提纲", "目錄")
+            ),
+            None,
+        )
+        after_mulu = mulu is not None and all(len(paras[k].text) <= 10 for k in range(mulu, i))
         if len(marked) >= 3 or (after_mulu and marked):
             repeated = sum(
                 1
@@ -212,9 +221,7 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
                 if any(x >= j for x in later.get(_key(leads[k], paras[k].text), []))  # type: ignore[arg-type]
             )
             if after_mulu or repeated >= 0.6 * len(marked):
-                out.update(range(i, j))
-                if after_mulu:
-                    out.add(i - 1)
+                out.update(range(mulu if mulu is not None and after_mulu else i, j))
         i = max(j, i + 1)
     return out
 

@@ -55,8 +55,8 @@ STYLES: tuple[Style, ...] = (
     Style("shi", "一是", "directive", False, True, Inline.WORD, 6, "一是…二是…"),
     Style("yao", "一要", "directive", False, True, Inline.WORD, 6, "一要…二要…"),
     Style("qi", "其一", "qi", False, True, Inline.BOUNDARY, 6, "其一…其二…"),
-    Style("fangmian", "一方面", "fangmian", False, True, Inline.BOUNDARY, 6, "一方面…"),
-    Style("fangmian_other", "另一方面", "fangmian", False, True, Inline.BOUNDARY, 6, "…另一方面"),
+    Style("fangmian", "一方面", "fangmian", False, True, Inline.WORD, 6, "一方面…"),
+    Style("fangmian_other", "另一方面", "fangmian", False, True, Inline.WORD, 6, "…另一方面"),
     Style("sequence", "首先", "sequence", False, True, Inline.BOUNDARY, 6, "首先…其次…最后"),
 )
 

@@ -22,6 +22,9 @@ class Event:
     para: int
     marker: Marker
     at_start: bool
+    #: The paragraph before this one ends with a colon (…有以下特征：), so it
+    #: introduces this paragraph's list.
+    after_lead_in: bool = False
 
 
 @dataclass
@@ -150,12 +153,18 @@ class TreeBuilder:
                     add(e, 1, parent, True)
                     continue
                 top = stack[-1] if stack else None
-                nest = (
-                    top is not None
-                    and not top.heading
-                    and top.para == e.para
-                    and not (top.family == fam and top.style != mk.style)
-                )
+                nest = False
+                if top is not None and not top.heading:
+                    if top.para == e.para:
+                        # 二要…：一要…二要… nests; 三是… then 一要… is a new list.
+                        nest = not (top.family == fam and top.style != mk.style)
+                    else:
+                        # A list of another kind right after an item and its
+                        # lead-in (其次是…。…特征：一是…) elaborates that item;
+                        # a list of the same kind in a new paragraph is a new list.
+                        nest = top.family != fam and (
+                            e.para == top.para + 1 or (e.para == top.para + 2 and e.after_lead_in)
+                        )
                 if nest:
                     add(e, 1, top, False)
                 else:
