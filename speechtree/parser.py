@@ -30,8 +30,10 @@ from .tree import Built, Event, TreeBuilder
 _HEADING_END = regex.compile(r"[。！？]")
 _ITEM_END = regex.compile(r"[。；！？]")
 _LINEBREAK = regex.compile(r"[ \t\u3000]*[\r\n]+[\s\u3000]*")
-_TRIM_TITLE = "，；：。、！？,;:.!? \t\r\n\u3000"
-_LEAD_TRIM = "，：、,: \t\r\n\u3000"
+#: Every space character str.isspace() knows, so no title keeps one at an edge.
+_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+_TRIM_TITLE = "，；：。、！？,;:.!?" + _SPACES
+_LEAD_TRIM = "，：、,:" + _SPACES
 _WS = " \t\r\n\u3000\u00a0\u2003"
 
 
@@ -130,7 +132,8 @@ class _Parser:
     def run(self, text: str, source: Source) -> Document:
         nt = normalize(text)
         paras = self._split_labels(segment(nt, self.rec))
-        line_starts = [0] + [m.end() for m in regex.finditer("\n", text)]
+        # Lines end where the normaliser ends them: CRLF, LF, or a lone CR.
+        line_starts = [0] + [m.end() for m in regex.finditer(r"\r\n?|\n", text)]
         ctx = _Context(nt, paras, line_starts)
         leads = [self._lead(p) for p in paras]
         contents = (

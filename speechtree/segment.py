@@ -20,6 +20,8 @@ _ENDERS = set("。！？；：…”’」』）》!?")
 _CONTINUERS = set("，。、；：！？）》”’」』…%")
 _SENTENCE_END = regex.compile(r"[。！？]")
 _ANY_PUNCT = regex.compile(r"[，。！？；：、]")
+#: Heading styles that, right after a full stop, start a new paragraph.
+_RUN_IN_AFTER_STOP = frozenset({"cn_dun", "di_comma", "di_topic", "di_part"})
 _CLAUSE_END = regex.compile(r"[。！？；，]")
 
 
@@ -175,11 +177,11 @@ def _split_one(rec: Recognizer, p: Para) -> list[Para]:
                 cut = mk.start
                 break
     if cut is None:
-        # 一、 right after a full stop is a heading run into the text before it
-        # (scraped speeches lose the line break: …意见。一、保护和激发…).
+        # 一、 or 第一， right after a full stop is a heading run into the text
+        # before it (scraped speeches lose the line break: …意见。一、保护…).
         for stop_m in _SENTENCE_END.finditer(text):
             mk = rec.heading_at(text, stop_m.end())
-            if mk is not None and mk.style == "cn_dun":
+            if mk is not None and mk.style in _RUN_IN_AFTER_STOP:
                 cut = stop_m.end()
                 break
     if cut is None:

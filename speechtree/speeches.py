@@ -58,13 +58,15 @@ def plan_speeches(
     n = len(paras)
     if n == 0:
         return [], 0
-    labels = [i for i, mk in enumerate(leads) if mk is not None and mk.is_label] if split else []
-    labels = _drop_repeated_labels(labels, leads)
+    all_labels = (
+        [i for i, mk in enumerate(leads) if mk is not None and mk.is_label] if split else []
+    )
+    labels = _drop_repeated_labels(all_labels, leads)
     labels = _drop_container_labels(labels, paras, leads)
 
     starts: list[tuple[int, int | None]] = [(i, i) for i in labels]
     if split:
-        starts = _add_title_starts(starts, paras, leads, table)
+        starts = _add_title_starts(starts, all_labels, paras, leads, table)
     if not starts:
         plans = [SpeechPlan(0)]
         unplaced = 0
@@ -116,6 +118,7 @@ def _drop_container_labels(
 
 def _add_title_starts(
     starts: list[tuple[int, int | None]],
+    all_labels: list[int],
     paras: list[Para],
     leads: list[Marker | None],
     table: StyleTable,
@@ -138,7 +141,8 @@ def _add_title_starts(
             continue
         if not seen_heading or i - region_start < 3 or not is_genre_title(p.text):
             continue
-        if any(s <= i < s + 3 for s, _ in starts):
+        # Near a compilation label the title belongs to that label's speech.
+        if any(s - 4 <= i <= s + 3 for s in all_labels):
             continue
         window = range(i + 1, min(len(paras), i + 5))
         opens = any(is_salutation(paras[j].text) for j in window) or any(
@@ -231,10 +235,9 @@ def _key(mk: Marker, text: str) -> tuple[str, int | None, str]:
 
 
 def _toc_line(p: Para, mk: Marker | None, table: StyleTable) -> bool:
-    return (
-        mk is not None
-        and not mk.is_label
-        and table[mk.style].heading
-        and len(p.text) <= 60
-        and not _SENTENCE.search(p.text[:-1])
-    )
+    """A heading with no body: at most a stray fragment after its full stop
+    (a line broken off the paragraph below, …短板。1)."""
+    if mk is None or mk.is_label or not table[mk.style].heading or len(p.text) > 60:
+        return False
+    stop = _SENTENCE.search(p.text)
+    return stop is None or len(p.text) - stop.end() <= 3

@@ -53,6 +53,7 @@ class _Frame:
     para: int
     heading: bool
     level: int
+    opens_para: bool = False
 
 
 #: How far an ordinal may jump ahead and still continue its series (with a warning).
@@ -98,7 +99,7 @@ class TreeBuilder:
             if parent is not None:
                 built[parent.node].children.append(idx)
             fr = _Frame(idx, self.table[e.marker.style].family, e.marker.style, ordinal,
-                        e.para, heading, level)
+                        e.para, heading, level, e.at_start)
             stack.append(fr)
             return fr
 
@@ -156,8 +157,12 @@ class TreeBuilder:
                 nest = False
                 if top is not None and not top.heading:
                     if top.para == e.para:
-                        # 二要…：一要…二要… nests; 三是… then 一要… is a new list.
-                        nest = not (top.family == fam and top.style != mk.style)
+                        # A list inside the paragraph an item opens elaborates
+                        # it (三要…。…四个提高：一是…); inside running text,
+                        # 二要…：一要…二要… nests but 三是… then 一要… is a new list.
+                        nest = top.opens_para or not (
+                            top.family == fam and top.style != mk.style
+                        )
                     else:
                         # A list of another kind right after an item and its
                         # lead-in (其次是…。…特征：一是…) elaborates that item;
