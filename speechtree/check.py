@@ -44,7 +44,7 @@ _ALL_BLANKS = regex.compile(_BLANKS)
 
 def strip_blank(text: str) -> str:
     """``text`` without blanks (whitespace, zero-width characters) at its edges."""
-    return _EDGE_BLANKS.sub("", text)
+    return str(_EDGE_BLANKS.sub("", text))
 
 
 def is_blank(ch: str) -> bool:
