@@ -21,6 +21,7 @@ from .speeches import (
     SpeechPlan,
     choose_title,
     find_contents,
+    is_annex,
     is_title_like,
     plan_speeches,
 )
@@ -220,7 +221,10 @@ class _Parser:
                 Event(i, mk, False, lead_in) for mk in self.rec.inline(paras[i].text, start)
             )
         events = self.builder.keep_enumerations(events)
-        built, tree_warnings = self.builder.build(events)
+        resets = frozenset(
+            i for i in range(plan.start, plan.end) if leads[i] is None and is_annex(paras[i].text)
+        )
+        built, tree_warnings = self.builder.build(events, resets)
 
         region_start = ctx.para_span(paras[plan.start])[0]
         region_end = ctx.para_span(paras[plan.end - 1])[1]

@@ -15,6 +15,9 @@ _GENRE = regex.compile(
     r"(?:（[^）]{0,12}）)?(?:\[[^\]]{0,6}\])?$"
 )
 _SENTENCE = regex.compile(r"[。！？；]")
+_ANNEX = regex.compile(
+    r"(?:(?:附件|附录|附表)[0-9一二三四五六七八九十]*[：:]?.{0,24}|名词解释|名词注释|注释|注解)[：:]?"
+)
 _NOT_TITLE_START = ("——", "来源", "时间", "发表", "发布", "当前位置", "作者", "编辑", "【")
 
 
@@ -32,6 +35,11 @@ class SpeechPlan:
 
 def is_salutation(text: str) -> bool:
     return len(text) <= 30 and text[-1] in "：！" and not _SENTENCE.search(text[:-1])
+
+
+def is_annex(text: str) -> bool:
+    """附件1, 附件2：名词解释, 名词解释: after it, numbering starts from the top again."""
+    return _ANNEX.fullmatch(text) is not None
 
 
 def is_title_like(text: str) -> bool:
@@ -74,7 +82,9 @@ def plan_speeches(
         plans = [SpeechPlan(s, label_para=lp) for s, lp in starts]
         unplaced = plans[0].start
         if plans[0].label_para is None:
-            plans[0].start = 0
+            # Found by its title: whatever comes before is the speech before it.
+            if plans[0].start > 0:
+                plans.insert(0, SpeechPlan(0))
             unplaced = 0
     for k, plan in enumerate(plans):
         plan.end = plans[k + 1].start if k + 1 < len(plans) else n

@@ -84,8 +84,13 @@ class TreeBuilder:
     def _is_heading(self, e: Event) -> bool:
         return e.at_start and self.table[e.marker.style].heading
 
-    def build(self, events: list[Event]) -> tuple[list[Built], list[TreeWarning]]:
+    def build(
+        self, events: list[Event], resets: frozenset[int] = frozenset()
+    ) -> tuple[list[Built], list[TreeWarning]]:
+        """Build the tree. ``resets`` are paragraphs (annex labels) after which
+        every open series is closed: an appendix numbers from the top level."""
         built: list[Built] = []
+        pending = sorted(resets)
         warnings: list[TreeWarning] = []
         stack: list[_Frame] = []
 
@@ -118,6 +123,10 @@ class TreeBuilder:
             return -1
 
         for e in events:
+            if pending and pending[0] < e.para:
+                while pending and pending[0] < e.para:
+                    pending.pop(0)
+                stack.clear()
             mk = e.marker
             style = self.table[mk.style]
             fam = style.family
