@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+if TYPE_CHECKING:
+    from .rows import Row
 
 SCHEMA_VERSION = "1.0"
 
@@ -126,6 +129,12 @@ class Document(BaseModel):
                 stack.extend(
                     ((*path, j), c) for j, c in reversed(list(enumerate(node.children)))
                 )
+
+    def rows(self, *, file: str | None = None) -> list[Row]:
+        """One flat row per node, in document order (see :mod:`speechtree.rows`)."""
+        from .rows import rows  # local import: the table code loads only when used
+
+        return list(rows(self, file=file))
 
     @classmethod
     def from_json(cls, data: str | bytes) -> Document:

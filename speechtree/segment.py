@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from .markers import Recognizer
+from .markers import Marker, Recognizer
 from .normalize import WIDE, Normalized
 from .offsets import OffsetMap
 
@@ -181,7 +181,11 @@ def _split_one(rec: Recognizer, p: Para) -> list[Para]:
         # before it (scraped speeches lose the line break: …意见。一、保护…).
         for stop_m in _SENTENCE_END.finditer(text):
             mk = rec.heading_at(text, stop_m.end())
-            if mk is not None and mk.style in _RUN_IN_AFTER_STOP:
+            if (
+                mk is not None
+                and mk.style in _RUN_IN_AFTER_STOP
+                and not _continues_inline_list(rec, text, mk)
+            ):
                 cut = stop_m.end()
                 break
     if cut is None:
@@ -204,6 +208,16 @@ def _split_one(rec: Recognizer, p: Para) -> list[Para]:
     first.blank_before = p.blank_before
     rest = p.sub(cut, len(text), starts_line=False, ends_line=p.ends_line)
     return [first, *_split_one(rec, rest)]
+
+
+def _continues_inline_list(rec: Recognizer, text: str, mk: Marker) -> bool:
+    """``…：第一，…。第二，…``: the 第二 goes on a list inside the paragraph."""
+    if mk.ordinal is None or mk.ordinal <= 1:
+        return False
+    return any(
+        m.style == mk.style and m.ordinal == mk.ordinal - 1 and m.start < mk.start
+        for m in rec.inline(text)
+    )
 
 
 def _candidates(rec: Recognizer, text: str, a: int, b: int) -> list:  # type: ignore[type-arg]
