@@ -45,7 +45,11 @@ def main() -> None:
 @click.option("--encoding", default=None, help="Decode with this encoding instead of detecting.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
               show_default=True, help="Reject larger inputs.")
-def parse_cmd(file: str, fmt: str, output: str, encoding: str | None, max_bytes: int) -> None:
+@click.option("--with-text", is_flag=True, help="markdown/tree: include each node's body text.")
+@click.option("--color/--no-color", default=None,
+              help="tree: colour on or off (default: only on a terminal; NO_COLOR honoured).")
+def parse_cmd(file: str, fmt: str, output: str, encoding: str | None, max_bytes: int,
+              with_text: bool, color: bool | None) -> None:
     """Parse FILE (or - for standard input) and print its outline."""
     opts = ParseOptions(encoding=encoding, max_bytes=max_bytes)
     where = "<stdin>" if file == "-" else file
@@ -59,9 +63,10 @@ def parse_cmd(file: str, fmt: str, output: str, encoding: str | None, max_bytes:
     except Exception as exc:  # noqa: BLE001 - a bug: say so plainly, never a traceback dump
         _fail(where, f"internal error ({type(exc).__name__}: {exc}); please report it",
               EXIT_INTERNAL)
-    out = render(doc, fmt)
+    # A file named by -o is not a terminal: auto colour means none there.
+    out = render(doc, fmt, with_text=with_text, color=color if output == "-" else bool(color))
     if output == "-":
-        click.echo(out, nl=False)
+        click.echo(out, nl=False, color=color)
     else:
         try:
             Path(output).write_text(out, encoding="utf-8")

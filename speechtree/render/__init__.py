@@ -10,6 +10,9 @@ from collections.abc import Callable
 from typing import Any
 
 from ..models import Document
+from .html import render_html
+from .markdown import render_markdown
+from .tree import render_tree
 
 Renderer = Callable[..., str]
 
@@ -22,7 +25,13 @@ def _yaml(doc: Document, **_: Any) -> str:
     return doc.to_yaml()
 
 
-RENDERERS: dict[str, Renderer] = {"json": _json, "yaml": _yaml}
+RENDERERS: dict[str, Renderer] = {
+    "json": _json,
+    "yaml": _yaml,
+    "markdown": render_markdown,
+    "tree": render_tree,
+    "html": render_html,
+}
 
 
 def render(doc: Document, fmt: str, **options: Any) -> str:
