@@ -132,9 +132,9 @@ class TreeBuilder:
             fam = style.family
             heading = e.at_start and style.heading
             k = mk.ordinal
-            # Items may only continue item series above the innermost heading;
-            # headings may continue any series of their family.
-            lo = 0 if heading else top_heading() + 1
+            # Items may only continue the innermost heading's series (①… ②)
+            # or item series below it; headings any series of their family.
+            lo = 0 if heading else max(0, top_heading())
             same = [j for j in range(len(stack) - 1, lo - 1, -1) if stack[j].family == fam]
 
             if k is None:  # 最后: next in the open sequence
@@ -176,8 +176,10 @@ class TreeBuilder:
                         # A list of another kind right after an item and its
                         # lead-in (其次是…。…特征：一是…) elaborates that item;
                         # a list of the same kind in a new paragraph is a new list.
-                        nest = top.family != fam and (
-                            e.para == top.para + 1 or (e.para == top.para + 2 and e.after_lead_in)
+                        nest = (
+                            top.family != fam
+                            and e.after_lead_in
+                            and e.para - top.para <= 2
                         )
                 if nest:
                     add(e, 1, top, False)
@@ -187,7 +189,10 @@ class TreeBuilder:
                 continue
 
             # k > 1 and no series to continue: a gap, a duplicate, or prose.
-            near = next((j for j in same if stack[j].ordinal < k <= stack[j].ordinal + MAX_GAP), None)
+            # Headings continue their open series across any gap; items only
+            # across a small one (a far-off 五是 in running text is prose).
+            reach = k if heading else MAX_GAP
+            near = next((j for j in same if stack[j].ordinal < k <= stack[j].ordinal + reach), None)
             dup = next((j for j in same if stack[j].ordinal == k), None)
             if near is not None:
                 warn("gap", f"{mk.text} follows ordinal {stack[near].ordinal}: numbering skips", e)
