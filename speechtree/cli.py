@@ -80,5 +80,11 @@ def schema_cmd() -> None:
     click.echo(orjson.dumps(json_schema(), option=orjson.OPT_INDENT_2).decode("utf-8"))
 
 
+from .cli_batch import batch_cmd  # noqa: E402 - commands in their own modules
+
+main.add_command(batch_cmd)
+
+from . import cli_check  # noqa: E402, F401 - registers lint and diff on main
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,646 @@
+"""Batch stage: many files at once, in parallel processes, streamed in input order.
+
+Two entry points:
+
+* :func:`parse_many` parses any iterable of paths and yields one
+  :class:`Result` per path, in the order given.
+* :func:`convert_folder` (the ``speechtree batch`` command) mirrors an input
+  tree into an output tree of JSON/YAML files, records every failure in
+  ``_errors.jsonl`` and returns a :class:`Summary`.
+
+Both are streaming: paths are pulled from the iterable (or the folder walk)
+only as fast as workers take them, through a window of a few tasks per
+worker, so memory does not grow with the size of the corpus.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tempfile
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, TypeVar
+
+import orjson
+import yaml
+
+from .errors import InputError, SpeechtreeError
+from .models import Document
+from .options import ParseOptions
+from .parser import parse
+from .render import render
+from .rows import Row, TableWriter, rows
+
+#: Output file suffix for each format ``convert_folder`` can write.
+FORMAT_SUFFIX: dict[str, str] = {"json": ".json", "yaml": ".yaml"}
+
+#: Name of the failure log inside the output folder.
+ERRORS_FILE = "_errors.jsonl"
+
+DEFAULT_GLOB = "**/*.txt"
+
+Existing = Literal["refuse", "overwrite", "skip"]
+
+#: Tasks in flight per worker: enough to keep workers busy while the parent
+#: waits on a slow file at the head of the queue, few enough to keep memory flat.
+_WINDOW_PER_JOB = 8
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+class OutputDirError(SpeechtreeError):
+    """The output folder cannot be used as asked (not empty, same as the input…)."""
+
+    exit_code = 2
+
+
+class OutputError(SpeechtreeError):
+    """One output cannot be written (exists, outside the output folder, disk full…)."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why one input produced no output: the error class name and its message."""
+
+    path: str
+    error: str
+    message: str
+    line: int | None = None
+
+    @classmethod
+    def of(cls, path: str, exc: BaseException) -> Failure:
+        if isinstance(exc, SpeechtreeError):
+            return cls(path, type(exc).__name__, exc.message, exc.line)
+        # Anything else is a bug in speechtree; keep the batch going and say so.
+        return cls(path, type(exc).__name__, f"internal error: {exc}")
+
+    def to_json(self) -> bytes:
+        rec: dict[str, object] = {"path": self.path, "error": self.error, "message": self.message}
+        if self.line is not None:
+            rec["line"] = self.line
+        return orjson.dumps(rec)
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of one path in :func:`parse_many`: a document or a failure."""
+
+    path: str
+    document: Document | None = None
+    failure: Failure | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+# -- the ordered, bounded, crash-tolerant process map ------------------------
+
+
+def _ordered_map(
+    fn: Callable[[_T], _R],
+    tasks: Iterable[_T],
+    jobs: int,
+    on_crash: Callable[[_T, BaseException], _R],
+) -> Iterator[tuple[_T, _R]]:
+    """``(task, fn(task))`` in task order, computed by ``jobs`` processes.
+
+    ``fn`` must not raise (it turns errors into values). If a worker process
+    dies (killed, out of memory, a crash in C code), every task in flight is
+    lost with it; those are run again one at a time in a fresh pool so that
+    the one that kills a worker is named (``on_crash``) and the rest succeed.
+    """
+    if jobs <= 1:
+        for t in tasks:
+            yield t, fn(t)
+        return
+
+    it = iter(tasks)
+    window = jobs * _WINDOW_PER_JOB
+    pending: deque[tuple[_T, Future[_R]]] = deque()
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    exhausted = False
+    try:
+        while True:
+            while not exhausted and len(pending) < window:
+                try:
+                    t = next(it)
+                except StopIteration:
+                    exhausted = True
+                    break
+                pending.append((t, pool.submit(fn, t)))
+            if not pending:
+                return
+            t, fut = pending.popleft()
+            try:
+                r = fut.result()
+            except BrokenProcessPool:
+                lost = [t] + [p for p, _ in pending]
+                pending.clear()
+                pool.shutdown(wait=True, cancel_futures=True)
+                pool = ProcessPoolExecutor(max_workers=jobs)
+                for lt in lost:
+                    try:
+                        lr = pool.submit(fn, lt).result()
+                    except BrokenProcessPool as exc:
+                        pool.shutdown(wait=True, cancel_futures=True)
+                        pool = ProcessPoolExecutor(max_workers=jobs)
+                        lr = on_crash(lt, exc)
+                    yield lt, lr
+                continue
+            yield t, r
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _crashed(path: str, exc: BaseException) -> Failure:
+    return Failure(path, "WorkerCrash", f"the worker process died on this file ({exc})")
+
+
+# -- reading -----------------------------------------------------------------
+
+
+def _read(path: str) -> bytes:
+    """The bytes of a regular file; never blocks on a FIFO or device."""
+    try:
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError("is a directory, not a file", path=path)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError("not a regular file", path=path)
+        with open(path, "rb") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        msg = "dangling symbolic link" if os.path.islink(path) else "no such file"
+        raise InputError(msg, path=path) from None
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc), path=path) from None
+
+
+# -- parse_many --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _ParseTask:
+    path: str
+    options: ParseOptions | None
+
+
+def _parse_one(task: _ParseTask) -> Result:
+    try:
+        doc = parse(_read(task.path), path=task.path, options=task.options)
+    except Exception as exc:  # one bad file never stops the batch
+        return Result(task.path, failure=Failure.of(task.path, exc))
+    return Result(task.path, document=doc)
+
+
+def parse_many(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    jobs: int | None = None,
+    options: ParseOptions | None = None,
+) -> Iterator[Result]:
+    """Parse every path, ``jobs`` processes at a time (default: all cores),
+    yielding one :class:`Result` per path in the order given.
+
+    ``paths`` is consumed lazily, so it may be a generator over a huge
+    corpus. A file that cannot be read or parsed gives a Result with
+    ``failure`` set; it never stops the others.
+    """
+    n = default_jobs() if jobs is None else max(1, jobs)
+    tasks = (_ParseTask(os.fspath(p), options) for p in paths)
+    for _task, result in _ordered_map(
+        _parse_one, tasks, n, lambda t, e: Result(t.path, failure=_crashed(t.path, e))
+    ):
+        yield result
+
+
+# -- walking an input folder ------------------------------------------------
+
+
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A regex for a glob over ``/``-separated relative paths: ``*`` and ``?``
+    stay inside one folder, ``**/`` spans any number of folders (none too),
+    ``[...]`` is a character class."""
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:[^/]*/)*")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[" and pattern.find("]", i + 2) > 0:
+            j = pattern.find("]", i + 2)  # "[]x]": a "]" right after "[" is a member
+            body = pattern[i + 1 : j]
+            if body.startswith("!"):
+                body = "^" + body[1:]
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            i = j + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return re.compile("".join(out) + r"\Z", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One input found by :func:`iter_inputs`: its path relative to the input
+    folder (``/``-separated), or a problem that stands for it (a folder that
+    cannot be listed, an output name already taken)."""
+
+    rel: str
+    problem: str | None = None
+    problem_class: str = "InputError"
+
+
+@dataclass
+class WalkStats:
+    symlink_loops: int = 0
+
+
+def iter_inputs(
+    root: str | os.PathLike[str],
+    pattern: str = DEFAULT_GLOB,
+    *,
+    exclude: str | os.PathLike[str] | None = None,
+    suffix: str | None = None,
+    stats: WalkStats | None = None,
+) -> Iterator[InputFile]:
+    """Files under ``root`` whose relative path matches ``pattern``, lazily,
+    folder by folder, in sorted (code point) order so runs are reproducible.
+
+    Symbolic links to folders are followed, except one that leads back into
+    a folder being walked (a loop), which is skipped and counted in
+    ``stats``. ``exclude`` (the output folder, when it lies inside the input)
+    is not entered. Entries that match but are not regular files — dangling
+    links, FIFOs — are yielded too, so each gets an error record rather than
+    vanishing. With ``suffix``, two inputs of one folder whose outputs would
+    share a name (``x.txt``, ``x.TXT`` → ``x.json``) are told apart: the
+    second is yielded with a problem.
+    """
+    rx = glob_regex(pattern)
+    max_depth = None if "**" in pattern else pattern.count("/")
+    root_s = os.fspath(root)
+    excl: tuple[int, int] | None = None
+    if exclude is not None:
+        try:
+            st = os.stat(exclude)
+            excl = (st.st_dev, st.st_ino)
+        except OSError:
+            excl = None
+    root_st = os.stat(root_s)
+    # Each stack frame: (entries still to visit, rel prefix, depth, ancestors' ids)
+    stack: list[tuple[Iterator[os.DirEntry[str]], str, int, frozenset[tuple[int, int]]]] = []
+
+    def listing(abs_dir: str, rel_dir: str) -> Iterator[os.DirEntry[str]] | InputFile:
+        try:
+            with os.scandir(abs_dir) as sd:
+                entries = sorted(sd, key=lambda e: e.name)
+        except OSError as exc:
+            return InputFile(rel_dir or ".", f"cannot list folder: {exc.strerror or exc}")
+        return iter(entries)
+
+    first = listing(root_s, "")
+    if isinstance(first, InputFile):
+        yield first
+        return
+    stack.append((first, "", 0, frozenset({(root_st.st_dev, root_st.st_ino)})))
+    taken: dict[str, dict[str, str]] = {}  # per folder: output name → input name
+    while stack:
+        entries, prefix, depth, ancestors = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            taken.pop(prefix, None)
+            continue
+        rel = prefix + entry.name
+        try:
+            is_dir = entry.is_dir(follow_symlinks=True)
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if max_depth is not None and depth >= max_depth:
+                continue
+            try:
+                st = os.stat(entry.path)
+            except OSError:
+                continue
+            ident = (st.st_dev, st.st_ino)
+            if ident == excl:
+                continue
+            if ident in ancestors:
+                if stats is not None:
+                    stats.symlink_loops += 1
+                continue
+            sub = listing(entry.path, rel)
+            if isinstance(sub, InputFile):
+                yield sub
+                continue
+            stack.append((sub, rel + "/", depth + 1, ancestors | {ident}))
+            continue
+        if not rx.match(rel):
+            continue
+        if suffix is not None:
+            names = taken.setdefault(prefix, {})
+            out_name = os.path.splitext(entry.name)[0] + suffix
+            other = names.get(out_name)
+            if other is not None:
+                yield InputFile(
+                    rel,
+                    f"its output {prefix}{out_name} would overwrite that of {prefix}{other}",
+                    "OutputNameClash",
+                )
+                continue
+            names[out_name] = entry.name
+        yield InputFile(rel)
+
+
+def output_rel(rel: str, suffix: str) -> str:
+    """``a/b/x.txt`` → ``a/b/x.json``."""
+    head, name = os.path.split(rel)
+    return os.path.join(head, os.path.splitext(name)[0] + suffix)
+
+
+# -- convert_folder ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _ConvertTask:
+    src: str  # where to read
+    rel: str  # the input's path relative to the input folder; also Source.path
+    out_root: str  # real path of the output folder
+    fmt: str
+    existing: Existing
+    want_rows: bool
+    options: ParseOptions | None
+    problem: str | None = None
+    problem_class: str = "InputError"
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What happened to one input of :func:`convert_folder`."""
+
+    rel: str
+    status: Literal["written", "skipped", "failed"]
+    failure: Failure | None = None
+    encoding: str | None = None
+    size: int = 0
+    speeches: int = 0
+    nodes: int = 0
+    rows: tuple[Row, ...] = ()
+
+
+def _inside(path: str, root: str) -> bool:
+    return os.path.commonpath([path, root]) == root
+
+
+def _write_atomic(target: str, data: bytes) -> None:
+    """Write ``data`` to ``target`` via a temporary file in the same folder
+    and a rename, so an interrupted run never leaves half a file."""
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".speechtree-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _load_existing(path: str, fmt: str) -> Document:
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if fmt == "yaml":
+        return Document.model_validate(yaml.safe_load(data))
+    return Document.from_json(data)
+
+
+def _convert_one(task: _ConvertTask) -> FileOutcome:
+    """Runs in a worker: read, parse, render, write; never raises."""
+    if task.problem is not None:
+        return FileOutcome(
+            task.rel, "failed", Failure(task.rel, task.problem_class, task.problem)
+        )
+    target = os.path.join(task.out_root, output_rel(task.rel, FORMAT_SUFFIX[task.fmt]))
+    try:
+        # A folder of the output tree may be a symbolic link left there by
+        # someone else; never follow one out of the output folder.
+        parent = os.path.realpath(os.path.dirname(target))
+        if not _inside(parent, task.out_root):
+            raise OutputError(f"output folder {parent} is outside {task.out_root}")
+        if task.existing != "overwrite" and os.path.lexists(target):
+            if task.existing == "refuse":
+                raise OutputError("output exists (use --overwrite or --skip-existing)")
+            if not task.want_rows:
+                return FileOutcome(task.rel, "skipped")
+            try:
+                old = _load_existing(target, task.fmt)
+            except Exception as exc:  # reported, not raised
+                raise OutputError(f"existing output cannot be read for the table: {exc}") from None
+            return FileOutcome(task.rel, "skipped", rows=tuple(rows(old, file=task.rel)))
+        data = _read(task.src)
+        doc = parse(data, path=task.rel, options=task.options)
+        out = render(doc, task.fmt).encode("utf-8")
+        try:
+            os.makedirs(parent, exist_ok=True)
+            _write_atomic(target, out)
+        except OSError as exc:
+            raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    except Exception as exc:  # one bad file never stops the batch
+        return FileOutcome(task.rel, "failed", Failure.of(task.rel, exc))
+    node_rows = tuple(rows(doc, file=task.rel)) if task.want_rows else ()
+    return FileOutcome(
+        task.rel,
+        "written",
+        encoding=doc.source.encoding,
+        size=len(data),
+        speeches=len(doc.speeches),
+        nodes=len(node_rows) if task.want_rows else sum(1 for _ in doc.walk()),
+        rows=node_rows,
+    )
+
+
+@dataclass
+class Summary:
+    """Totals of one :func:`convert_folder` run."""
+
+    files: int = 0
+    written: int = 0
+    skipped: int = 0
+    failed: int = 0
+    speeches: int = 0
+    nodes: int = 0
+    bytes: int = 0
+    rows: int = 0
+    encodings: Counter[str] = field(default_factory=Counter)
+    symlink_loops: int = 0
+    seconds: float = 0.0
+    errors_file: str = ""
+
+    def add(self, o: FileOutcome) -> None:
+        self.files += 1
+        if o.status == "written":
+            self.written += 1
+            self.speeches += o.speeches
+            self.nodes += o.nodes
+            self.bytes += o.size
+            if o.encoding:
+                self.encodings[o.encoding] += 1
+        elif o.status == "skipped":
+            self.skipped += 1
+        else:
+            self.failed += 1
+        self.rows += len(o.rows)
+
+    def format(self) -> str:
+        secs = max(self.seconds, 1e-9)
+        enc = ", ".join(f"{k} {v}" for k, v in sorted(self.encodings.items())) or "none"
+        lines = [
+            f"{self.files} files in {self.seconds:.1f} s "
+            f"({self.files / secs:.1f} files/s, {self.bytes / secs / 1e6:.2f} MB/s): "
+            f"{self.written} converted, {self.skipped} skipped (output existed), "
+            f"{self.failed} failed",
+            f"speeches {self.speeches}, nodes {self.nodes}; encodings: {enc}",
+        ]
+        if self.symlink_loops:
+            lines.append(f"symbolic link loops not followed: {self.symlink_loops}")
+        if self.failed:
+            lines.append(f"failures are listed in {self.errors_file}")
+        return "\n".join(lines)
+
+
+def _check_dirs(input_dir: Path, output_dir: Path, existing: Existing) -> None:
+    if not input_dir.is_dir():
+        raise InputError("input folder does not exist or is not a folder", path=str(input_dir))
+    if output_dir.exists() and not output_dir.is_dir():
+        raise OutputDirError("exists and is not a folder", path=str(output_dir))
+    if output_dir.exists() and input_dir.resolve() == output_dir.resolve():
+        raise OutputDirError("the output folder must differ from the input folder",
+                             path=str(output_dir))
+    if existing == "refuse" and output_dir.is_dir() and any(output_dir.iterdir()):
+        raise OutputDirError(
+            "output folder is not empty; pass --overwrite to replace outputs "
+            "or --skip-existing to keep them and convert the rest",
+            path=str(output_dir),
+        )
+
+
+def count_inputs(
+    input_dir: str | os.PathLike[str],
+    output_dir: str | os.PathLike[str],
+    pattern: str = DEFAULT_GLOB,
+) -> int:
+    """How many inputs :func:`convert_folder` will see (for a progress bar's total)."""
+    return sum(1 for _ in iter_inputs(input_dir, pattern, exclude=output_dir))
+
+
+def convert_folder(
+    input_dir: str | os.PathLike[str],
+    output_dir: str | os.PathLike[str],
+    *,
+    pattern: str = DEFAULT_GLOB,
+    fmt: str = "json",
+    jobs: int | None = None,
+    existing: Existing = "refuse",
+    table: str | os.PathLike[str] | None = None,
+    options: ParseOptions | None = None,
+    on_outcome: Callable[[FileOutcome], None] | None = None,
+) -> Summary:
+    """Convert every file under ``input_dir`` matching ``pattern`` into
+    ``output_dir``, mirroring the tree (``a/b/x.txt`` → ``a/b/x.json``).
+
+    ``existing`` says what to do when outputs are already there: ``refuse``
+    (default) stops before doing anything if ``output_dir`` is not empty;
+    ``overwrite`` replaces them; ``skip`` keeps them (resuming a batch).
+    Every input ends as an output or a line of ``_errors.jsonl``; the
+    ``table`` (.csv or .jsonl) gets one row per node of the whole corpus.
+    Raises :class:`OutputDirError` / :class:`InputError` only for problems
+    with the folders themselves, before any file is converted.
+    """
+    if fmt not in FORMAT_SUFFIX:
+        raise ValueError(f"unknown format {fmt!r}; known: {', '.join(FORMAT_SUFFIX)}")
+    in_dir, out_dir = Path(input_dir), Path(output_dir)
+    _check_dirs(in_dir, out_dir, existing)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out_root = os.path.realpath(out_dir)
+    n = default_jobs() if jobs is None else max(1, jobs)
+    suffix = FORMAT_SUFFIX[fmt]
+    walk = WalkStats()
+    summary = Summary(errors_file=str(out_dir / ERRORS_FILE))
+    started = time.perf_counter()
+
+    def tasks() -> Iterator[_ConvertTask]:
+        for f in iter_inputs(in_dir, pattern, exclude=out_dir, suffix=suffix, stats=walk):
+            yield _ConvertTask(
+                src=os.path.join(in_dir, f.rel),
+                rel=f.rel,
+                out_root=out_root,
+                fmt=fmt,
+                existing=existing,
+                want_rows=table is not None,
+                options=options,
+                problem=f.problem,
+                problem_class=f.problem_class,
+            )
+
+    writer = TableWriter(table) if table is not None else None
+    # The failure log, like the outputs, is written beside its target and
+    # renamed into place (also when the run is interrupted).
+    fd, err_tmp = tempfile.mkstemp(dir=out_root, prefix=".speechtree-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as errors:
+            for _task, outcome in _ordered_map(
+                _convert_one,
+                tasks(),
+                n,
+                lambda t, e: FileOutcome(t.rel, "failed", _crashed(t.rel, e)),
+            ):
+                if outcome.failure is not None:
+                    errors.write(outcome.failure.to_json() + b"\n")
+                if writer is not None and outcome.rows:
+                    writer.write(outcome.rows)
+                summary.add(outcome)
+                if on_outcome is not None:
+                    on_outcome(outcome)
+        os.chmod(err_tmp, 0o644)
+        os.replace(err_tmp, os.path.join(out_root, ERRORS_FILE))
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        try:
+            os.chmod(err_tmp, 0o644)
+            os.replace(err_tmp, os.path.join(out_root, ERRORS_FILE))
+        except OSError:
+            pass
+        raise
+    if writer is not None:
+        writer.close()
+    summary.symlink_loops = walk.symlink_loops
+    summary.seconds = time.perf_counter() - started
+    return summary
