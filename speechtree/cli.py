@@ -60,7 +60,7 @@ def parse_cmd(file: str, fmt: str, output: str, encoding: str | None, max_bytes:
             doc = parse_file(file, options=opts)
     except SpeechtreeError as exc:
         _fail(where, exc.message, exc.exit_code)
-    except Exception as exc:  # noqa: BLE001 - a bug: say so plainly, never a traceback dump
+    except Exception as exc:  # a bug: say so plainly, never dump a traceback
         _fail(where, f"internal error ({type(exc).__name__}: {exc}); please report it",
               EXIT_INTERNAL)
     # A file named by -o is not a terminal: auto colour means none there.

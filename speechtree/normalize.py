@@ -14,7 +14,10 @@ from .offsets import OffsetMap
 
 #: Space-like characters used as indentation or paragraph gaps. They all become
 #: the ideographic space U+3000, which segmentation reads as layout.
-_WIDE_SPACES = "\u3000\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\t\x0b\x0c"
+_WIDE_SPACES = (
+    "\u3000\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+    "\u200a\u202f\u205f\t\x0b\x0c"
+)
 WIDE = "\u3000"
 
 _ONE_FOR_ONE: dict[int, str] = {ord(c): WIDE for c in _WIDE_SPACES}

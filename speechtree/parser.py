@@ -7,6 +7,7 @@ import os
 from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import regex
 
@@ -69,7 +70,9 @@ class _Context:
 
 
 def _table(options: ParseOptions) -> StyleTable:
-    return DEFAULT_TABLE.without(options.disabled_styles) if options.disabled_styles else DEFAULT_TABLE
+    if options.disabled_styles:
+        return DEFAULT_TABLE.without(options.disabled_styles)
+    return DEFAULT_TABLE
 
 
 def parse(
@@ -181,7 +184,12 @@ class _Parser:
         out: list[Para] = []
         for p in paras:
             mk = self.rec.leading(p.text)
-            if mk is not None and mk.is_label and mk.end < len(p.text) and self._label_ok(mk, p.text):
+            if (
+                mk is not None
+                and mk.is_label
+                and mk.end < len(p.text)
+                and self._label_ok(mk, p.text)
+            ):
                 first = p.sub(0, mk.end, starts_line=p.starts_line, ends_line=False)
                 first.blank_before = p.blank_before
                 out.append(first)
@@ -237,6 +245,7 @@ class _Parser:
             if a >= first_node:
                 break
             b = min(b, first_node)
+            kind: Literal["label", "title", "paragraph", "contents"]
             if i == plan.label_para:
                 kind = "label"
             elif i == title_para:

@@ -189,9 +189,8 @@ def _split_one(rec: Recognizer, p: Para) -> list[Para]:
                 cut = stop_m.end()
                 break
     if cut is None:
-        last_stop = None
-        for last_stop in _SENTENCE_END.finditer(text):
-            pass
+        stops = list(_SENTENCE_END.finditer(text))
+        last_stop = stops[-1] if stops else None
         if last_stop is not None and last_stop.end() < len(text):
             tail = last_stop.end()
             mk = rec.heading_at(text, tail)

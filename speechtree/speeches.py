@@ -229,11 +229,12 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
         )
         after_mulu = mulu is not None and all(len(paras[k].text) <= 10 for k in range(mulu, i))
         if len(marked) >= 3 or (after_mulu and marked):
-            repeated = sum(
-                1
-                for k in marked
-                if any(x >= j for x in later.get(_key(leads[k], paras[k].text), []))  # type: ignore[arg-type]
-            )
+            repeated = 0
+            for k in marked:
+                mk = leads[k]
+                assert mk is not None
+                if any(x >= j for x in later.get(_key(mk, paras[k].text), [])):
+                    repeated += 1
             if after_mulu or repeated >= 0.6 * len(marked):
                 out.update(range(mulu if mulu is not None and after_mulu else i, j))
         i = max(j, i + 1)

@@ -1,0 +1,74 @@
+"""Accuracy on the hand-made gold outlines in ../shared/corpus (skipped when absent).
+
+Thresholds are those of the core issue; the per-document figures print with
+``pytest -s``. The scorer is ../shared/tools/score.py itself, not a copy.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+import speechtree
+
+
+def _load_scorer(corpus: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("st_score", corpus.parent / "tools" / "score.py")
+    if spec is None or spec.loader is None:
+        pytest.skip("../shared/tools/score.py is not present")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def scores(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    score = _load_scorer(corpus_dir)
+    out = tmp_path_factory.mktemp("pred")
+    per_doc: dict[str, dict[str, int]] = {}
+    total: dict[str, int] = {}
+    for gold in sorted(corpus_dir.glob("*.gold.tsv")):
+        name = gold.name.removesuffix(".gold.tsv")
+        doc = speechtree.parse_file(corpus_dir / f"{name}.txt")
+        pred = out / f"{name}.json"
+        pred.write_text(doc.to_json(), encoding="utf-8")
+        s = score.score(score.load_gold(gold), score.load_pred(pred))
+        per_doc[name] = s
+        for k, v in s.items():
+            total[k] = total.get(k, 0) + v
+        print(f"{name:50s} {score.fmt(s)[0]}")
+    print(f"{'MICRO':50s} {score.fmt(total)[0]}")
+    return {"docs": per_doc, "total": total}
+
+
+def _f1(s: dict[str, int]) -> float:
+    p = s["tp"] / s["pred"] if s["pred"] else 0.0
+    r = s["tp"] / s["gold"] if s["gold"] else 0.0
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def test_micro_figures(scores: dict[str, Any]) -> None:
+    t = scores["total"]
+    tp = t["tp"] or 1
+    assert _f1(t) >= 0.95
+    assert t["depth_ok"] / tp >= 0.95
+    assert t["parent_ok"] / tp >= 0.95
+    assert t["title_ok"] / tp >= 0.90
+
+
+def test_no_document_below_f1_085(scores: dict[str, Any]) -> None:
+    low = {n: round(_f1(s), 3) for n, s in scores["docs"].items() if _f1(s) < 0.85}
+    assert not low
+
+
+def test_every_speech_count_right(scores: dict[str, Any]) -> None:
+    wrong = {
+        n: (s["pred_speeches"], s["gold_speeches"])
+        for n, s in scores["docs"].items()
+        if s["pred_speeches"] != s["gold_speeches"]
+    }
+    assert not wrong
