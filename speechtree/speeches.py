@@ -151,8 +151,11 @@ def _add_title_starts(
             continue
         if not seen_heading or i - region_start < 3 or not is_genre_title(p.text):
             continue
-        # Near a compilation label the title belongs to that label's speech.
-        if any(s - 4 <= i <= s + 3 for s in all_labels):
+        # Near a compilation label the title belongs to that label's speech;
+        # an annex (附件：…的说明) belongs to the speech it is appended to.
+        if any(s - 4 <= i <= s + 3 for s in all_labels) or any(
+            is_annex(paras[j].text) for j in range(max(0, i - 3), i)
+        ):
             continue
         window = range(i + 1, min(len(paras), i + 5))
         opens = any(is_salutation(paras[j].text) for j in window) or any(

@@ -56,6 +56,10 @@ class _Frame:
     opens_para: bool = False
 
 
+#: How many paragraphs after the previous item a 最后 may still close a list;
+#: a 最后 much later (最后，我再强调…) closes the speech, not the list.
+MAX_SEQUENCE_DISTANCE = 3
+
 #: How far an ordinal may jump ahead and still continue its series (with a warning).
 MAX_GAP = 3
 
@@ -137,8 +141,8 @@ class TreeBuilder:
             lo = 0 if heading else max(0, top_heading())
             same = [j for j in range(len(stack) - 1, lo - 1, -1) if stack[j].family == fam]
 
-            if k is None:  # 最后: next in the open sequence
-                if not same:
+            if k is None:  # 最后: next in the open sequence, if it is near
+                if not same or e.para - stack[same[0]].para > MAX_SEQUENCE_DISTANCE:
                     continue
                 j = same[0]
                 ordinal = stack[j].ordinal + 1
