@@ -54,11 +54,19 @@ class _Frame:
     heading: bool
     level: int
     opens_para: bool = False
+    #: Members of this series so far, and whether each earlier one was a single
+    #: paragraph (its body run in, the next member in the next paragraph).
+    members: int = 1
+    single: bool = True
 
 
 #: How many paragraphs after the previous item a 最后 may still close a list;
 #: a 最后 much later (最后，我再强调…) closes the speech, not the list.
 MAX_SEQUENCE_DISTANCE = 3
+
+#: A series needs this many one-paragraph members before paragraphs after its
+#: last member are read as belonging to the section above.
+MIN_RUN_IN_MEMBERS = 2
 
 #: How far an ordinal may jump ahead and still continue its series (with a warning).
 MAX_GAP = 3
@@ -85,6 +93,26 @@ class TreeBuilder:
                     break
         return keep
 
+    @staticmethod
+    def _close_run_in_series(stack: list[_Frame], e: Event, last_para: int) -> None:
+        """Close a series of one-paragraph headings when unnumbered paragraphs follow.
+
+        When every member so far ran its body into its own paragraph
+        (（一）…。（二）…。 one paragraph each), paragraphs after the last one
+        that carry no marker belong to the section above: a list that comes
+        after them (我们也清醒看到…：一是…) is not the last member's.
+        """
+        h = next((f for f in reversed(stack) if f.heading), None)
+        if (
+            h is not None
+            and h.members >= MIN_RUN_IN_MEMBERS
+            and h.single
+            and last_para == h.para
+            and e.para >= h.para + 2
+            and not (e.marker.ordinal is not None and e.marker.ordinal == h.ordinal + 1)
+        ):
+            del stack[stack.index(h) :]
+
     def _is_heading(self, e: Event) -> bool:
         return e.at_start and self.table[e.marker.style].heading
 
@@ -98,7 +126,13 @@ class TreeBuilder:
         warnings: list[TreeWarning] = []
         stack: list[_Frame] = []
 
-        def add(e: Event, ordinal: int, parent: _Frame | None, heading: bool) -> _Frame:
+        def add(
+            e: Event,
+            ordinal: int,
+            parent: _Frame | None,
+            heading: bool,
+            prev: _Frame | None = None,
+        ) -> _Frame:
             level = parent.level + 1 if parent else 1
             idx = len(built)
             built.append(
@@ -109,6 +143,9 @@ class TreeBuilder:
                 built[parent.node].children.append(idx)
             fr = _Frame(idx, self.table[e.marker.style].family, e.marker.style, ordinal,
                         e.para, heading, level, e.at_start)
+            if prev is not None:
+                fr.members = prev.members + 1
+                fr.single = prev.single and e.para == prev.para + 1
             stack.append(fr)
             return fr
 
@@ -126,11 +163,14 @@ class TreeBuilder:
                     return k
             return -1
 
+        last_para = -1
         for e in events:
             if pending and pending[0] < e.para:
                 while pending and pending[0] < e.para:
                     pending.pop(0)
                 stack.clear()
+            self._close_run_in_series(stack, e, last_para)
+            last_para = e.para
             mk = e.marker
             style = self.table[mk.style]
             fam = style.family
@@ -152,8 +192,9 @@ class TreeBuilder:
 
             cont = next((j for j in same if stack[j].ordinal + 1 == k), None)
             if cont is not None:
+                prev = stack[cont]
                 parent = pop_to(cont)
-                add(e, k, parent, heading)
+                add(e, k, parent, heading, prev)
                 continue
 
             if k == 1:
