@@ -278,7 +278,9 @@ class _Parser:
             sections=roots,
         )
         warns = [
-            OutlineWarning(code=w.code, message=w.message, line=paras[w.para].line)
+            OutlineWarning(
+                code=w.code, message=w.message, line=ctx.line_of(ctx.para_span(paras[w.para])[0])
+            )
             for w in tree_warnings
         ]
         return speech, warns

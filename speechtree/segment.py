@@ -36,6 +36,11 @@ class Para:
     starts_line: bool
     ends_line: bool
     joined: bool = field(default=False)
+    #: 1-based line of its last character (a joined paragraph spans lines).
+    last_line: int = 0
+
+    def __post_init__(self) -> None:
+        self.last_line = max(self.last_line, self.line)
 
     def norm_span(self, a: int, b: int) -> tuple[int, int]:
         return self.pmap.span(a, b)
@@ -65,7 +70,9 @@ def _concat(a: Para, b: Para) -> Para:
     pm = OffsetMap()
     pm.extend(a.pmap)
     pm.extend(b.pmap)
-    return Para(a.text + b.text, pm, a.line, a.blank_before, a.starts_line, b.ends_line, True)
+    return Para(
+        a.text + b.text, pm, a.line, a.blank_before, a.starts_line, b.ends_line, True, b.last_line
+    )
 
 
 def raw_paragraphs(nt: Normalized) -> list[Para]:
@@ -111,7 +118,7 @@ def _is_marker_only(rec: Recognizer, p: Para) -> bool:
 
 
 def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> bool:
-    if not (a.ends_line and b.starts_line) or b.blank_before or b.line != a.line + 1:
+    if not (a.ends_line and b.starts_line) or b.blank_before or b.line != a.last_line + 1:
         return False
     if a.text[-1] in _ENDERS:
         return _is_marker_only(rec, a)
@@ -121,11 +128,15 @@ def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> boo
         return True
     if b.text.startswith("——") or rec.leading(b.text) is not None:
         return False
+    if b.text[0] == "（" and b.text[-1] == "）":
+        return False  # a note line of its own: （2019年12月27日至2020年1月19日）
+    if _trailing_heading(rec, a.text) is not None:
+        return False
     lead = rec.leading(a.text)
-    if lead is None:
+    if lead is None or (not lead.is_label and _SENTENCE_END.search(a.text)):
         # A long line cut mid-sentence (PDF or fixed-width wrapping).
         return len(a.text) >= 30
-    if lead.is_label or _SENTENCE_END.search(a.text):
+    if lead.is_label:
         return False
     # A heading broken over two lines: a short tail with no punctuation,
     # followed by more text.
@@ -133,7 +144,7 @@ def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> boo
         len(b.text) <= 16
         and not _ANY_PUNCT.search(b.text)
         and after_b is not None
-        and not b.text.startswith(("附件", "附录", "注"))
+        and not b.text.startswith(("附件", "附录", "注", "（"))
     )
 
 
@@ -189,24 +200,30 @@ def _split_one(rec: Recognizer, p: Para) -> list[Para]:
                 cut = stop_m.end()
                 break
     if cut is None:
-        stops = list(_SENTENCE_END.finditer(text))
-        last_stop = stops[-1] if stops else None
-        if last_stop is not None and last_stop.end() < len(text):
-            tail = last_stop.end()
-            mk = rec.heading_at(text, tail)
-            if (
-                mk is not None
-                and mk.end < len(text)
-                and len(text) - tail <= 50
-                and not _CLAUSE_END.search(text, mk.end)
-            ):
-                cut = tail
+        cut = _trailing_heading(rec, text)
     if cut is None or cut == 0:
         return [p]
     first = p.sub(0, cut, starts_line=p.starts_line, ends_line=False)
     first.blank_before = p.blank_before
     rest = p.sub(cut, len(text), starts_line=False, ends_line=p.ends_line)
     return [first, *_split_one(rec, rest)]
+
+
+def _trailing_heading(rec: Recognizer, text: str) -> int | None:
+    """Where a heading left hanging after the paragraph's last full stop starts."""
+    stops = list(_SENTENCE_END.finditer(text))
+    if not stops or stops[-1].end() >= len(text):
+        return None
+    tail = stops[-1].end()
+    mk = rec.heading_at(text, tail)
+    if (
+        mk is not None
+        and mk.end < len(text)
+        and len(text) - tail <= 50
+        and not _CLAUSE_END.search(text, mk.end)
+    ):
+        return tail
+    return None
 
 
 def _continues_inline_list(rec: Recognizer, text: str, mk: Marker) -> bool:
