@@ -214,6 +214,7 @@ color:#afb8c1;font:11px/2.6 ui-monospace,monospace}
 .src .hl{background:#fff1a8;box-shadow:0 0 0 1px #f2cc60}
 .src .hl.t,.src .hl.m{background:#ffe066}
 .src [data-cover]{cursor:pointer}
+.src [data-cover],.anchor{scroll-margin-top:18vh}
 .notice{color:#57606a;font-style:italic}
 .warnings{margin:1em .3em;color:#57606a}
 .warnings code{color:#9a6700}
@@ -249,7 +250,7 @@ _JS = """
     for (var j = 0; j < segs.length; j++) segs[j].classList.add("hl");
     if (scroll) {
       var target = segs.length ? segs[0] : document.getElementById("t-" + id);
-      if (target) target.scrollIntoView({block: "center"});
+      if (target) target.scrollIntoView({block: "start"});
       link.scrollIntoView({block: "nearest"});
     }
     if (history.replaceState) history.replaceState(null, "", "#t-" + id);
