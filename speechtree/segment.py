@@ -237,11 +237,11 @@ def _continues_inline_list(rec: Recognizer, text: str, mk: Marker) -> bool:
 
 
 def _candidates(rec: Recognizer, text: str, a: int, b: int) -> list:  # type: ignore[type-arg]
+    # Only bracketed, 第-words and circled markers: a bare 2. or 3） inside a
+    # heading is more likely a figure (（10+3）) than a run-in heading.
     found = []
     for i in range(a, b):
-        if text[i] in "（第①②③④⑤⑥⑦⑧⑨⑩" or text[i].isdigit():
-            if i > 0 and text[i - 1].isdigit():
-                continue
+        if text[i] in "（第①②③④⑤⑥⑦⑧⑨⑩":
             mk = rec.heading_at(text, i)
             if mk is not None and mk.end < len(text):
                 found.append(mk)
