@@ -1,0 +1,318 @@
+"""Diff stage: align two outlines and name what was added, removed, moved and retitled.
+
+Nodes are paired in passes, each over the nodes still unpaired:
+
+1. equal titles in the same order (``difflib.SequenceMatcher`` over the
+   path-free title keys of both flattened outlines);
+2. equal titles anywhere (a section moved ahead of another keeps its title);
+3. the same place: under paired parents, the same style family and ordinal
+   (``（二）`` under the same ``一、``), whatever the titles;
+4. similar titles anywhere (ratio ≥ ``similarity``), best pairs first.
+
+What is left is removed (only in A) or added (only in B). A pair is *moved*
+when its parent changed, or when it left the longest run of siblings that kept
+their order; it is *retitled* when its title changed (beyond punctuation,
+spaces and character width). A pair can be both and
+is then reported twice, once for each.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+import orjson
+import regex
+from pydantic import BaseModel
+
+from .models import Document, Node
+from .styles import DEFAULT_TABLE, StyleTable
+
+ChangeKind = Literal["added", "removed", "moved", "retitled"]
+KINDS: tuple[ChangeKind, ...] = ("added", "removed", "moved", "retitled")
+
+#: Titles at least this similar (difflib ratio over normalised characters) may
+#: pair as the same node reworded.
+DEFAULT_SIMILARITY = 0.6
+
+_NOT_KEY = regex.compile(r"[\p{P}\p{S}\s]+")
+
+
+class NodeRef(BaseModel):
+    """Where a node stands in one outline."""
+
+    path: list[int]
+    line: int
+    marker: str
+    title: str
+    level: int
+    parent: str | None  # the parent's marker and title, None at a speech's top level
+
+
+class Change(BaseModel):
+    kind: ChangeKind
+    a: NodeRef | None = None
+    b: NodeRef | None = None
+
+
+class DiffResult(BaseModel):
+    a: str
+    b: str
+    changes: list[Change]
+
+    @property
+    def same(self) -> bool:
+        return not self.changes
+
+    def counts(self) -> dict[str, int]:
+        return {k: sum(1 for c in self.changes if c.kind == k) for k in KINDS}
+
+    def to_json(self) -> str:
+        data = self.model_dump(mode="json")
+        data["counts"] = self.counts()
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
+
+    def to_text(self) -> str:
+        """One line per change, ``-``/``+``/``>``/``~`` first; empty when the outlines agree."""
+        if self.same:
+            return ""
+        lines = [f"--- {self.a}", f"+++ {self.b}"]
+        for c in self.changes:
+            lines.append(_text_line(c))
+        summary = ", ".join(f"{n} {k}" for k, n in self.counts().items() if n)
+        lines.append(summary)
+        return "\n".join(lines) + "\n"
+
+
+#: Titles longer than this are cut in the text output (JSON keeps them whole).
+TEXT_TITLE_WIDTH = 40
+
+
+def _label(ref: NodeRef) -> str:
+    title = ref.title
+    if len(title) > TEXT_TITLE_WIDTH:
+        title = title[: TEXT_TITLE_WIDTH - 1] + "…"
+    return f"{ref.marker}{title}"
+
+
+def _text_line(c: Change) -> str:
+    a, b = c.a, c.b
+    if c.kind == "added" and b is not None:
+        return f"+ added     b:{b.line}  {'  ' * (b.level - 1)}{_label(b)}"
+    if c.kind == "removed" and a is not None:
+        return f"- removed   a:{a.line}  {'  ' * (a.level - 1)}{_label(a)}"
+    assert a is not None and b is not None
+    if c.kind == "retitled":
+        return f"~ retitled  a:{a.line} b:{b.line}  {_label(a)} → {_label(b)}"
+    where_a = a.parent or "top level"
+    where_b = b.parent or "top level"
+    how = f"under {where_a} → under {where_b}" if where_a != where_b else f"within {where_b}"
+    return f"> moved     a:{a.line} b:{b.line}  {_label(b)} ({how})"
+
+
+@dataclass
+class _Flat:
+    """A node of one outline, flattened with its parent's index."""
+
+    index: int
+    path: tuple[int, ...]
+    node: Node
+    parent: int | None  # index into the same flat list
+    speech: int
+    sibling: int  # position under its parent
+    key: str = ""
+    children: list[int] = field(default_factory=list)
+
+
+def title_key(node: Node) -> str:
+    """The path-free key a node is aligned by: its title without punctuation or
+    spaces, NFKC-folded (its body's start when it has no title)."""
+    raw = node.title or node.text[:40]
+    return _NOT_KEY.sub("", unicodedata.normalize("NFKC", raw))
+
+
+def _flatten(doc: Document) -> list[_Flat]:
+    out: list[_Flat] = []
+    by_path: dict[tuple[int, ...], int] = {}
+    for path, node in doc.walk():
+        parent = by_path.get(path[:-1]) if len(path) > 2 else None
+        f = _Flat(len(out), path, node, parent, path[0], path[-1], title_key(node))
+        by_path[path] = f.index
+        if parent is not None:
+            out[parent].children.append(f.index)
+        out.append(f)
+    return out
+
+
+class _Aligner:
+    def __init__(
+        self, a: list[_Flat], b: list[_Flat], table: StyleTable, similarity: float
+    ) -> None:
+        self.a, self.b = a, b
+        self.table = table
+        self.similarity = similarity
+        self.a2b: dict[int, int] = {}
+        self.b2a: dict[int, int] = {}
+
+    def pair(self, i: int, j: int) -> None:
+        self.a2b[i] = j
+        self.b2a[j] = i
+
+    def free_a(self) -> list[_Flat]:
+        return [f for f in self.a if f.index not in self.a2b]
+
+    def free_b(self) -> list[_Flat]:
+        return [f for f in self.b if f.index not in self.b2a]
+
+    def run(self) -> None:
+        self._in_order()
+        self._same_title()
+        self._same_place()
+        self._similar()
+
+    def _in_order(self) -> None:
+        sm = difflib.SequenceMatcher(
+            None, [f.key for f in self.a], [f.key for f in self.b], autojunk=False
+        )
+        for block in sm.get_matching_blocks():
+            for k in range(block.size):
+                if self.a[block.a + k].key:
+                    self.pair(block.a + k, block.b + k)
+
+    def _same_title(self) -> None:
+        waiting: dict[str, list[int]] = {}
+        for f in self.free_b():
+            if f.key:
+                waiting.setdefault(f.key, []).append(f.index)
+        for f in self.free_a():
+            js = waiting.get(f.key)
+            if js:
+                self.pair(f.index, js.pop(0))
+
+    def _parents_paired(self, fa: _Flat, fb: _Flat) -> bool:
+        if fa.parent is None or fb.parent is None:
+            return fa.parent is None and fb.parent is None and fa.speech == fb.speech
+        return self.a2b.get(fa.parent) == fb.parent
+
+    def _family(self, node: Node) -> str:
+        return self.table[node.style].family if node.style in self.table else node.style
+
+    def _same_place(self) -> None:
+        # In document order, so a parent is paired before its children look.
+        for fa in self.free_a():
+            for fb in self.free_b():
+                if (
+                    fa.node.ordinal is not None
+                    and fa.node.ordinal == fb.node.ordinal
+                    and self._family(fa.node) == self._family(fb.node)
+                    and self._parents_paired(fa, fb)
+                ):
+                    self.pair(fa.index, fb.index)
+                    break
+
+    def _similar(self) -> None:
+        scored: list[tuple[float, int, int]] = []
+        for fa in self.free_a():
+            for fb in self.free_b():
+                if not fa.key or not fb.key:
+                    continue
+                sm = difflib.SequenceMatcher(None, fa.key, fb.key, autojunk=False)
+                if sm.real_quick_ratio() < self.similarity or sm.quick_ratio() < self.similarity:
+                    continue
+                r = sm.ratio()
+                if r >= self.similarity:
+                    scored.append((-r, fa.index, fb.index))
+        for _, i, j in sorted(scored):
+            if i not in self.a2b and j not in self.b2a:
+                self.pair(i, j)
+
+    def moved(self) -> set[int]:
+        """A-indexes of pairs whose parent changed or whose order among kept
+        siblings changed."""
+        out: set[int] = set()
+        groups: dict[tuple[int | None, int | None, int, int], list[tuple[int, int]]] = {}
+        for i, j in self.a2b.items():
+            fa, fb = self.a[i], self.b[j]
+            if not self._parents_paired(fa, fb):
+                out.add(i)
+                continue
+            groups.setdefault((fa.parent, fb.parent, fa.speech, fb.speech), []).append(
+                (fb.sibling, i)
+            )
+        for members in groups.values():
+            members.sort()
+            order = [self.a[i].sibling for _, i in members]
+            keep = _longest_increasing(order)
+            out.update(i for k, (_, i) in enumerate(members) if k not in keep)
+        return out
+
+
+def _longest_increasing(seq: list[int]) -> set[int]:
+    """Positions of one longest strictly increasing subsequence of ``seq``."""
+    if not seq:
+        return set()
+    best_len = [1] * len(seq)
+    prev = [-1] * len(seq)
+    for k in range(len(seq)):
+        for m in range(k):
+            if seq[m] < seq[k] and best_len[m] + 1 > best_len[k]:
+                best_len[k] = best_len[m] + 1
+                prev[k] = m
+    k = max(range(len(seq)), key=lambda x: best_len[x])
+    keep: set[int] = set()
+    while k != -1:
+        keep.add(k)
+        k = prev[k]
+    return keep
+
+
+def _ref(flat: list[_Flat], f: _Flat) -> NodeRef:
+    parent = None
+    if f.parent is not None:
+        p = flat[f.parent].node
+        parent = f"{p.marker}{p.title}"
+    n = f.node
+    return NodeRef(
+        path=list(f.path), line=n.span.line, marker=n.marker, title=n.title, level=n.level,
+        parent=parent,
+    )
+
+
+def _changes(al: _Aligner) -> Iterator[tuple[float, int, Change]]:
+    """Changes with a sort key: B's order, removed nodes after their A predecessor's pair."""
+    moved = al.moved()
+    for i, j in al.a2b.items():
+        ra, rb = _ref(al.a, al.a[i]), _ref(al.b, al.b[j])
+        if i in moved:
+            yield float(j), 0, Change(kind="moved", a=ra, b=rb)
+        if al.a[i].key != al.b[j].key:
+            yield float(j), 1, Change(kind="retitled", a=ra, b=rb)
+    for fb in al.free_b():
+        yield float(fb.index), 0, Change(kind="added", b=_ref(al.b, fb))
+    for fa in al.free_a():
+        before = [al.a2b[i] for i in range(fa.index) if i in al.a2b]
+        anchor = max(before) + 0.5 if before else -0.5
+        yield anchor, fa.index, Change(kind="removed", a=_ref(al.a, fa))
+
+
+def diff(
+    a: Document,
+    b: Document,
+    *,
+    a_name: str | None = None,
+    b_name: str | None = None,
+    similarity: float = DEFAULT_SIMILARITY,
+    table: StyleTable = DEFAULT_TABLE,
+) -> DiffResult:
+    """Compare the outlines of ``a`` and ``b`` (all speeches of each, in order)."""
+    al = _Aligner(_flatten(a), _flatten(b), table, similarity)
+    al.run()
+    changes = [c for _, _, c in sorted(_changes(al), key=lambda t: (t[0], t[1]))]
+    return DiffResult(
+        a=a_name or a.source.path or "a",
+        b=b_name or b.source.path or "b",
+        changes=changes,
+    )
