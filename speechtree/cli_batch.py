@@ -86,9 +86,8 @@ class _Bar:
               show_default=True, help="Output format.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes [default: all cores].")
-@click.option("--overwrite", "existing", flag_value="overwrite",
-              help="Replace outputs that already exist.")
-@click.option("--skip-existing", "existing", flag_value="skip",
+@click.option("--overwrite", is_flag=True, help="Replace outputs that already exist.")
+@click.option("--skip-existing", is_flag=True,
               help="Keep outputs that already exist (resume an interrupted batch).")
 @click.option("--table", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write one row per node of the corpus to this .csv or .jsonl file.")
@@ -102,7 +101,8 @@ def batch_cmd(
     pattern: str,
     fmt: str,
     jobs: int | None,
-    existing: str | None,
+    overwrite: bool,
+    skip_existing: bool,
     table: Path | None,
     encoding: str | None,
     max_bytes: int,
@@ -118,9 +118,9 @@ def batch_cmd(
         raise click.BadParameter(
             f"must end in {' or '.join(TABLE_SUFFIXES)}", param_hint="'--table'"
         )
-    mode: Existing = "skip" if existing == "skip" else (
-        "overwrite" if existing == "overwrite" else "refuse"
-    )
+    if overwrite and skip_existing:
+        raise click.UsageError("--overwrite and --skip-existing exclude each other")
+    mode: Existing = "overwrite" if overwrite else "skip" if skip_existing else "refuse"
     opts = ParseOptions(encoding=encoding, max_bytes=max_bytes)
     show_bar = not quiet and sys.stderr.isatty()
     bar: _Bar | None = None
