@@ -8,6 +8,7 @@ style; the filters here reject ordinals that belong to prose (第一要务,
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import regex
@@ -38,6 +39,8 @@ _WORD_BEFORE_ONE = set("统唯同单万专划均整归合逐之第其初星礼�
 #: Nouns 要X: 三要素, 两要求 are not 三要…
 _YAO_NOUN = set("素求点件务领义旨员闻冲津塞案")
 _OPEN = set("“‘《「『（")
+#: How far around a marker to look for the quotes that hold it.
+_QUOTE_REACH = 200
 _CLOSE = set("”’》」』）")
 
 
@@ -71,9 +74,9 @@ class Recognizer:
             return None
         return Marker(style, ordinal, m.start(), m.end(), m.group())
 
-    def leading(self, text: str) -> Marker | None:
-        """The marker that opens ``text``, if any."""
-        m = _CANDIDATE.match(text)
+    def leading(self, text: str, pos: int = 0) -> Marker | None:
+        """The marker that opens ``text`` (or its part from ``pos``), if any."""
+        m = _CANDIDATE.match(text, pos)
         if m is None:
             return None
         mk = self._read(m)
@@ -93,9 +96,12 @@ class Recognizer:
 
     def inline(self, text: str, start: int = 0) -> list[Marker]:
         """Markers inside ``text`` after position ``start`` that pass the prose filters."""
-        found: list[Marker] = []
+        return list(self.iter_inline(text, start))
+
+    def iter_inline(self, text: str, start: int = 0) -> Iterator[Marker]:
+        """Like :meth:`inline`, lazily; quote nesting is counted from ``start``."""
         depth = 0
-        pos = 0
+        pos = start
         for m in _CANDIDATE.finditer(text, start):
             a = m.start()
             if a == 0:
@@ -115,8 +121,7 @@ class Recognizer:
                 continue
             if not self._plausible_after(mk, text):
                 continue
-            found.append(mk)
-        return found
+            yield mk
 
     @staticmethod
     def _word_ok(mk: Marker, prev: str) -> bool:
@@ -152,9 +157,10 @@ def _short_quote(text: str, a: int) -> bool:
     A quotation of whole sentences (it holds a full stop) is quoted speech,
     whose enumerations are real; a short phrase in quotes is a slogan or name.
     """
-    opened = max(text.rfind(ch, 0, a) for ch in _OPEN)
-    closes = [i for i in (text.find(ch, a) for ch in _CLOSE) if i >= 0]
-    closed = min(closes) if closes else len(text)
+    lo, hi = max(0, a - _QUOTE_REACH), min(len(text), a + _QUOTE_REACH)
+    opened = max(text.rfind(ch, lo, a) for ch in _OPEN)
+    closes = [i for i in (text.find(ch, a, hi) for ch in _CLOSE) if i >= 0]
+    closed = min(closes) if closes else hi
     return "。" not in text[opened + 1 : closed] and closed - opened <= 40
 
 

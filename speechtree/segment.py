@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import regex
@@ -177,41 +178,72 @@ def split_run_ins(rec: Recognizer, paras: list[Para]) -> list[Para]:
 
 
 def _split_one(rec: Recognizer, p: Para) -> list[Para]:
-    text = p.text
-    lead = rec.leading(text)
-    cut: int | None = None
-    if lead is not None and not lead.is_label:
-        stop = _SENTENCE_END.search(text, lead.end)
-        limit = stop.start() if stop else len(text)
-        for mk in _candidates(rec, text, lead.end, limit):
-            if mk.style != lead.style:
-                cut = mk.start
-                break
-    if cut is None:
-        # 一、 or 第一， right after a full stop is a heading run into the text
-        # before it (scraped speeches lose the line break: …意见。一、保护…).
-        for stop_m in _SENTENCE_END.finditer(text):
-            mk = rec.heading_at(text, stop_m.end())
-            if (
-                mk is not None
-                and mk.style in _RUN_IN_AFTER_STOP
-                and not _continues_inline_list(rec, text, mk)
-            ):
-                cut = stop_m.end()
-                break
-    if cut is None:
-        cut = _trailing_heading(rec, text)
-    if cut is None or cut == 0:
+    cuts = _cuts(rec, p.text)
+    if not cuts:
         return [p]
-    first = p.sub(0, cut, starts_line=p.starts_line, ends_line=False)
-    first.blank_before = p.blank_before
-    rest = p.sub(cut, len(text), starts_line=False, ends_line=p.ends_line)
-    return [first, *_split_one(rec, rest)]
+    bounds = [0, *cuts, len(p.text)]
+    out: list[Para] = []
+    for k in range(len(bounds) - 1):
+        a, b = bounds[k], bounds[k + 1]
+        piece = p.sub(
+            a, b, starts_line=p.starts_line and a == 0, ends_line=p.ends_line and b == len(p.text)
+        )
+        piece.blank_before = p.blank_before and a == 0
+        out.append(piece)
+    return out
 
 
-def _trailing_heading(rec: Recognizer, text: str) -> int | None:
+def _cuts(rec: Recognizer, text: str) -> list[int]:
+    """Offsets where ``text`` splits into paragraphs, found in one forward pass."""
+    cuts: list[int] = []
+    n = len(text)
+    seg = 0
+    while seg < n:
+        cut: int | None = None
+        lead = rec.leading(text, seg)
+        if lead is not None and not lead.is_label:
+            stop = _SENTENCE_END.search(text, lead.end)
+            limit = stop.start() if stop else n
+            for mk in _run_in_candidates(rec, text, lead.end, limit):
+                if mk.style != lead.style:
+                    cut = mk.start
+                    break
+        if cut is None:
+            cut = _run_in_after_stop(rec, text, seg)
+        if cut is None:
+            cut = _trailing_heading(rec, text, seg)
+        if cut is None or cut <= seg:
+            break
+        cuts.append(cut)
+        seg = cut
+    return cuts
+
+
+def _run_in_after_stop(rec: Recognizer, text: str, seg: int) -> int | None:
+    """一、 or 第一， right after a full stop: a heading run into the text before
+    it (scraped speeches lose the line break: …意见。一、保护…) — unless it goes
+    on a list inside the paragraph (…：第一，…。第二，…)."""
+    seen: set[tuple[str, int | None]] = set()
+    inline = rec.iter_inline(text, seg)
+    pending = next(inline, None)
+    for stop_m in _SENTENCE_END.finditer(text, seg):
+        mk = rec.heading_at(text, stop_m.end())
+        if mk is None or mk.style not in _RUN_IN_AFTER_STOP:
+            continue
+        while pending is not None and pending.start < mk.start:
+            if pending.start > seg:
+                seen.add((pending.style, pending.ordinal))
+            pending = next(inline, None)
+        if mk.ordinal is not None and mk.ordinal > 1 and (mk.style, mk.ordinal - 1) in seen:
+            continue
+        return stop_m.end()
+    return None
+
+
+def _trailing_heading(rec: Recognizer, text: str, seg: int = 0) -> int | None:
     """Where a heading left hanging after the paragraph's last full stop starts."""
-    stops = list(_SENTENCE_END.finditer(text))
+    window = max(seg, len(text) - 52)
+    stops = list(_SENTENCE_END.finditer(text, window))
     if not stops or stops[-1].end() >= len(text):
         return None
     tail = stops[-1].end()
@@ -226,26 +258,17 @@ def _trailing_heading(rec: Recognizer, text: str) -> int | None:
     return None
 
 
-def _continues_inline_list(rec: Recognizer, text: str, mk: Marker) -> bool:
-    """``…：第一，…。第二，…``: the 第二 goes on a list inside the paragraph."""
-    if mk.ordinal is None or mk.ordinal <= 1:
-        return False
-    return any(
-        m.style == mk.style and m.ordinal == mk.ordinal - 1 and m.start < mk.start
-        for m in rec.inline(text)
-    )
+#: Where a run-in heading inside a heading line may start: bracketed, 第-words
+#: and circled markers only — a bare 2. or 3） inside a heading is more likely a
+#: figure (（10+3）) than a heading.
+_RUN_IN_START = regex.compile(r"[（第①-⑳]")
 
 
-def _candidates(rec: Recognizer, text: str, a: int, b: int) -> list:  # type: ignore[type-arg]
-    # Only bracketed, 第-words and circled markers: a bare 2. or 3） inside a
-    # heading is more likely a figure (（10+3）) than a run-in heading.
-    found = []
-    for i in range(a, b):
-        if text[i] in "（第①②③④⑤⑥⑦⑧⑨⑩":
-            mk = rec.heading_at(text, i)
-            if mk is not None and mk.end < len(text):
-                found.append(mk)
-    return found
+def _run_in_candidates(rec: Recognizer, text: str, a: int, b: int) -> Iterator[Marker]:
+    for m in _RUN_IN_START.finditer(text, a, b):
+        mk = rec.heading_at(text, m.start())
+        if mk is not None and mk.end < len(text):
+            yield mk
 
 
 def segment(nt: Normalized, rec: Recognizer) -> list[Para]:

@@ -138,6 +138,7 @@ def _add_title_starts(
     or by a heading series that starts again at one."""
     label_at = {s for s, _ in starts}
     out = list(starts)
+    label_set = set(all_labels)
     seen_heading = False
     region_start = 0
     for i, p in enumerate(paras):
@@ -153,7 +154,7 @@ def _add_title_starts(
             continue
         # Near a compilation label the title belongs to that label's speech;
         # an annex (附件：…的说明) belongs to the speech it is appended to.
-        if any(s - 4 <= i <= s + 3 for s in all_labels) or any(
+        if any(j in label_set for j in range(i - 3, i + 5)) or any(
             is_annex(paras[j].text) for j in range(max(0, i - 3), i)
         ):
             continue
@@ -202,10 +203,10 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
     """
     out: set[int] = set()
     n = len(paras)
-    later: dict[tuple[str, int | None, str], list[int]] = {}
+    last_at: dict[tuple[str, int | None, str], int] = {}
     for i, mk in enumerate(leads):
         if mk is not None and not mk.is_label:
-            later.setdefault(_key(mk, paras[i].text), []).append(i)
+            last_at[_key(mk, paras[i].text)] = i
 
     i = 0
     while i < n:
@@ -236,7 +237,7 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
             for k in marked:
                 mk = leads[k]
                 assert mk is not None
-                if any(x >= j for x in later.get(_key(mk, paras[k].text), [])):
+                if last_at.get(_key(mk, paras[k].text), -1) >= j:
                     repeated += 1
             if after_mulu or repeated >= 0.6 * len(marked):
                 out.update(range(mulu if mulu is not None and after_mulu else i, j))

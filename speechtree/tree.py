@@ -79,19 +79,21 @@ class TreeBuilder:
     def keep_enumerations(self, events: list[Event]) -> list[Event]:
         """Drop list items that start a series nobody continues: a lone 首先 or
         一是 is prose, not a list. Headings opening paragraphs are kept."""
-        keep: list[Event] = []
-        for i, e in enumerate(events):
-            if self._is_heading(e) or e.marker.ordinal != 1:
-                keep.append(e)
+        # One backward pass: which families have a second item (or a 最后)
+        # ahead of this event before the next heading paragraph.
+        keep = [True] * len(events)
+        seconds: set[str] = set()
+        for i in range(len(events) - 1, -1, -1):
+            e = events[i]
+            if self._is_heading(e):
+                seconds.clear()
                 continue
             fam = self.table[e.marker.style].family
-            for f in events[i + 1 :]:
-                if self._is_heading(f) and f.para != e.para:
-                    break
-                if self.table[f.marker.style].family == fam and f.marker.ordinal in (2, None):
-                    keep.append(e)
-                    break
-        return keep
+            if e.marker.ordinal == 1 and fam not in seconds:
+                keep[i] = False
+            if e.marker.ordinal in (2, None):
+                seconds.add(fam)
+        return [e for e, k in zip(events, keep, strict=True) if k]
 
     @staticmethod
     def _close_run_in_series(stack: list[_Frame], e: Event, last_para: int) -> None:
@@ -122,7 +124,7 @@ class TreeBuilder:
         """Build the tree. ``resets`` are paragraphs (annex labels) after which
         every open series is closed: an appendix numbers from the top level."""
         built: list[Built] = []
-        pending = sorted(resets)
+        pending = sorted(resets, reverse=True)
         warnings: list[TreeWarning] = []
         stack: list[_Frame] = []
 
@@ -165,9 +167,9 @@ class TreeBuilder:
 
         last_para = -1
         for e in events:
-            if pending and pending[0] < e.para:
-                while pending and pending[0] < e.para:
-                    pending.pop(0)
+            if pending and pending[-1] < e.para:
+                while pending and pending[-1] < e.para:
+                    pending.pop()
                 stack.clear()
             self._close_run_in_series(stack, e, last_para)
             last_para = e.para
