@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
@@ -202,26 +203,46 @@ class _Aligner:
 
     def _same_place(self) -> None:
         # In document order, so a parent is paired before its children look.
+        waiting: dict[tuple[int | None, int, str, int], list[int]] = {}
+        for fb in self.free_b():
+            if fb.node.ordinal is not None:
+                speech = fb.speech if fb.parent is None else -1  # roots pair by speech
+                key = (fb.parent, speech, self._family(fb.node), fb.node.ordinal)
+                waiting.setdefault(key, []).append(fb.index)
         for fa in self.free_a():
-            for fb in self.free_b():
-                if (
-                    fa.node.ordinal is not None
-                    and fa.node.ordinal == fb.node.ordinal
-                    and self._family(fa.node) == self._family(fb.node)
-                    and self._parents_paired(fa, fb)
-                ):
-                    self.pair(fa.index, fb.index)
-                    break
+            if fa.node.ordinal is None:
+                continue
+            parent_b = self.a2b.get(fa.parent) if fa.parent is not None else None
+            if fa.parent is not None and parent_b is None:
+                continue  # its parent has no counterpart: no place to compare
+            speech = fa.speech if fa.parent is None else -1
+            js = waiting.get((parent_b, speech, self._family(fa.node), fa.node.ordinal))
+            if js:
+                self.pair(fa.index, js.pop(0))
 
     def _similar(self) -> None:
+        free_a = [f for f in self.free_a() if f.key]
+        free_b = [f for f in self.free_b() if f.key]
+        # An index of B's title characters gives every pair's shared character
+        # count (difflib's quick_ratio bound) without building a matcher per
+        # pair; only pairs that bound lets through are measured.
+        postings: dict[str, list[tuple[int, int]]] = {}
+        for k, fb in enumerate(free_b):
+            for ch, n in Counter(fb.key).items():
+                postings.setdefault(ch, []).append((k, n))
         scored: list[tuple[float, int, int]] = []
-        for fa in self.free_a():
-            for fb in self.free_b():
-                if not fa.key or not fb.key:
+        sm = difflib.SequenceMatcher(None, autojunk=False)
+        for fa in free_a:
+            shared: dict[int, int] = defaultdict(int)
+            for ch, n in Counter(fa.key).items():
+                for k, m in postings.get(ch, ()):
+                    shared[k] += min(n, m)
+            sm.set_seq2(fa.key)  # difflib caches its analysis of the second sequence
+            for k, common in shared.items():
+                fb = free_b[k]
+                if 2 * common < self.similarity * (len(fa.key) + len(fb.key)):
                     continue
-                sm = difflib.SequenceMatcher(None, fa.key, fb.key, autojunk=False)
-                if sm.real_quick_ratio() < self.similarity or sm.quick_ratio() < self.similarity:
-                    continue
+                sm.set_seq1(fb.key)
                 r = sm.ratio()
                 if r >= self.similarity:
                     scored.append((-r, fa.index, fb.index))
@@ -251,21 +272,36 @@ class _Aligner:
 
 
 def _longest_increasing(seq: list[int]) -> set[int]:
-    """Positions of one longest strictly increasing subsequence of ``seq``."""
-    if not seq:
-        return set()
-    best_len = [1] * len(seq)
-    prev = [-1] * len(seq)
-    for k in range(len(seq)):
-        for m in range(k):
-            if seq[m] < seq[k] and best_len[m] + 1 > best_len[k]:
-                best_len[k] = best_len[m] + 1
-                prev[k] = m
-    k = max(range(len(seq)), key=lambda x: best_len[x])
+    """Positions of a longest strictly increasing subsequence of ``seq``; of
+    several, the one that keeps the earliest positions (so when two siblings
+    swap, the one now first stays and the other is the one that moved).
+    O(n log n)."""
+    # starts[k]: length of the longest increasing run that starts at k, found
+    # by patience sorting from the right (a decreasing run read backwards).
+    starts = [0] * len(seq)
+    tails: list[int] = []  # tails[j]: largest value that starts a run of length j+1
+    for k in range(len(seq) - 1, -1, -1):
+        v = seq[k]
+        lo, hi = 0, len(tails)
+        while lo < hi:  # first j with tails[j] <= v
+            mid = (lo + hi) // 2
+            if tails[mid] > v:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == len(tails):
+            tails.append(v)
+        else:
+            tails[lo] = v
+        starts[k] = lo + 1
     keep: set[int] = set()
-    while k != -1:
-        keep.add(k)
-        k = prev[k]
+    need = len(tails)
+    last = None
+    for k, v in enumerate(seq):
+        if need and starts[k] == need and (last is None or v > last):
+            keep.add(k)
+            need -= 1
+            last = v
     return keep
 
 
@@ -292,10 +328,13 @@ def _changes(al: _Aligner) -> Iterator[tuple[float, int, Change]]:
             yield float(j), 1, Change(kind="retitled", a=ra, b=rb)
     for fb in al.free_b():
         yield float(fb.index), 0, Change(kind="added", b=_ref(al.b, fb))
-    for fa in al.free_a():
-        before = [al.a2b[i] for i in range(fa.index) if i in al.a2b]
-        anchor = max(before) + 0.5 if before else -0.5
-        yield anchor, fa.index, Change(kind="removed", a=_ref(al.a, fa))
+    # A removed node goes after the B counterpart of the last paired node before it.
+    last_b = -1
+    for fa in al.a:
+        if fa.index in al.a2b:
+            last_b = max(last_b, al.a2b[fa.index])
+        else:
+            yield last_b + 0.5, fa.index, Change(kind="removed", a=_ref(al.a, fa))
 
 
 def diff(

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from speechtree import parse
 from speechtree.cli import EXIT_INPUT, EXIT_USAGE, main
-from speechtree.diff import KINDS, DiffResult, diff, title_key
+from speechtree.diff import KINDS, DiffResult, _longest_increasing, diff, title_key
 
 BASE = (
     "一、总体要求\n（一）指导思想\n（二）基本原则\n"
@@ -283,3 +286,50 @@ def test_corpus_year_on_year(corpus_dir: Path) -> None:
     paired_b = n_b - counts["added"]
     assert paired_a == paired_b >= 0
     assert diff(a, a).same
+
+
+def test_corpus_each_file_same_as_itself(corpus_dir: Path) -> None:
+    from speechtree import parse_file
+
+    for f in sorted(corpus_dir.rglob("*.txt")):
+        doc = parse_file(f)
+        assert diff(doc, doc).same, f
+
+
+# -- properties ------------------------------------------------------------------
+
+
+def _first_longest_increasing(seq: list[int]) -> set[int]:
+    """By brute force: the lexicographically first longest increasing positions."""
+    for r in range(len(seq), 0, -1):
+        for combo in itertools.combinations(range(len(seq)), r):
+            if all(seq[combo[i]] < seq[combo[i + 1]] for i in range(r - 1)):
+                return set(combo)
+    return set()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 30), max_size=9, unique=True))
+def test_longest_increasing_matches_brute_force(seq: list[int]) -> None:
+    assert _longest_increasing(seq) == _first_longest_increasing(seq)
+
+
+_PIECES = [
+    "一、", "二、", "三、", "（一）", "（二）", "（三）", "1.", "2.",
+    "总体要求", "重点任务", "保障措施", "基本原则", "稳增长", "\n",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(_PIECES), max_size=30).map("".join),
+    st.lists(st.sampled_from(_PIECES), max_size=30).map("".join),
+)
+def test_diff_accounts_for_every_node(a_text: str, b_text: str) -> None:
+    a, b = parse(a_text), parse(b_text)
+    r = diff(a, b)
+    n_a, n_b = sum(1 for _ in a.walk()), sum(1 for _ in b.walk())
+    counts = r.counts()
+    assert n_a - counts["removed"] == n_b - counts["added"] >= 0
+    assert diff(a, a).same
+    assert r.same == (r.to_text() == "")

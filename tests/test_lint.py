@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from speechtree import parse
 from speechtree.cli import EXIT_INPUT, EXIT_LIMIT, EXIT_USAGE, main
@@ -363,7 +365,25 @@ def test_commands_registered_whichever_module_loads_first(first: str) -> None:
 def test_corpus_never_crashes(corpus_dir: Path) -> None:
     from speechtree import parse_file
 
-    for f in sorted(corpus_dir.glob("*.txt")):
+    for f in sorted(corpus_dir.rglob("*.txt")):
         for d in lint(parse_file(f)):
             assert d.code in CODES
             assert d.line >= 1 and d.col >= 1
+
+
+# -- properties ------------------------------------------------------------------
+
+_MARKERISH = [
+    *"一二三四五六七八九十（）()、.．，,：1234567890①②是要第章条 \u3000\n",
+    "总体要求", "一、", "（一）", "1.", "（1）", "一是", "第一章", "第一条",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_MARKERISH), max_size=40).map("".join))
+def test_lint_never_raises_and_points_inside_the_text(text: str) -> None:
+    lines = text.split("\n")
+    for d in lint(parse(text)):
+        assert d.code in CODES
+        assert 1 <= d.line <= len(lines)
+        assert 1 <= d.col <= len(lines[d.line - 1]) + 1
