@@ -1,0 +1,35 @@
+"""Shared helpers for the benchmark scripts: where the corpus is, timing."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def corpus_dir() -> Path:
+    """The real corpus: $SPEECHTREE_CORPUS, else ../shared/corpus beside the repo."""
+    env = os.environ.get("SPEECHTREE_CORPUS")
+    d = Path(env) if env else ROOT.parent / "shared" / "corpus"
+    if not d.is_dir():
+        sys.exit(f"corpus not found at {d}; set SPEECHTREE_CORPUS to a folder of .txt files")
+    return d
+
+
+def corpus_files() -> list[Path]:
+    """Every .txt of the corpus (subfolders too), sorted."""
+    return sorted(corpus_dir().rglob("*.txt"))
+
+
+def best_of(n: int, fn: Callable[[], object]) -> float:
+    """The fastest of ``n`` runs, in seconds (the least disturbed by the machine)."""
+    best = float("inf")
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best

@@ -1,0 +1,80 @@
+"""Throughput: speechtree.parse vs a naive one-regex-per-level baseline.
+
+    python benchmarks/throughput.py [--mb 20] [--repeat 3]
+
+Reads every .txt of the corpus, repeated until at least --mb megabytes, and
+times, in one process, (a) speechtree.parse_file on each and (b) a baseline
+that reads the same files, decodes them (UTF-8, else GB18030) and finds the
+four GB/T 9704 heading levels (一、 （一） 1. （1）) with one regex each at
+line start. Goal: speechtree takes at most 5x the baseline's time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from _common import best_of, corpus_files
+
+from speechtree import parse_file
+from speechtree.errors import SpeechtreeError
+
+LEVELS = [
+    re.compile(r"^[ \t\u3000]*[一二三四五六七八九十]+、", re.M),
+    re.compile(r"^[ \t\u3000]*[（(][一二三四五六七八九十]+[）)]", re.M),
+    re.compile(r"^[ \t\u3000]*[0-9０-９]+[.．]", re.M),
+    re.compile(r"^[ \t\u3000]*[（(][0-9０-９]+[）)]", re.M),
+]
+
+
+def baseline(paths: list[Path]) -> int:
+    found = 0
+    for p in paths:
+        data = p.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("gb18030", errors="replace")
+        for rx in LEVELS:
+            found += sum(1 for _ in rx.finditer(text))
+    return found
+
+
+def speechtree_run(paths: list[Path]) -> int:
+    nodes = 0
+    for p in paths:
+        try:
+            doc = parse_file(p)
+        except SpeechtreeError:
+            continue
+        nodes += sum(1 for _ in doc.walk())
+    return nodes
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mb", type=float, default=20.0)
+    ap.add_argument("--repeat", type=int, default=3, help="runs per side; the best counts")
+    args = ap.parse_args()
+
+    files = corpus_files()
+    one = sum(p.stat().st_size for p in files)
+    times = max(1, -(-int(args.mb * 1e6) // one))
+    paths = files * times
+    size = one * times
+    print(f"corpus: {len(files)} files, {one / 1e6:.2f} MB; x{times} = "
+          f"{len(paths)} files, {size / 1e6:.1f} MB")
+
+    speechtree_run(files[:3])  # build the grammar and warm the caches before timing
+    t_base = best_of(args.repeat, lambda: baseline(paths))
+    t_st = best_of(args.repeat, lambda: speechtree_run(paths))
+    for name, t in (("baseline (4 regexes)", t_base), ("speechtree parse", t_st)):
+        print(f"{name:22s} {t:7.2f} s  {size / t / 1e6:7.2f} MB/s  {len(paths) / t:8.1f} files/s")
+    ratio = t_st / t_base
+    verdict = "met" if ratio <= 5 else "NOT met"
+    print(f"speechtree / baseline time: {ratio:.2f}x  (goal <= 5x: {verdict})")
+
+
+if __name__ == "__main__":
+    main()
