@@ -6,10 +6,11 @@ character offsets into the original text, which become ``Diagnostic``s with
 1-based line and column. ``select``/``ignore`` take codes or code prefixes,
 as ruff does.
 
-Most rules read the tree (``Node.marker`` as written, ``Node.span``). Two
-forms are checked on the raw text instead, because the marker grammar does not
-take them as markers at all and they never reach the tree: a Chinese numeral
-followed by a dot or comma (``一.`` ``一，``) at the start of a line (ST302).
+Most rules read the tree (``Node.marker`` as written, ``Node.span``). The
+marker-form rules (ST302, ST303, ST306) also read the raw text at line starts:
+a non-standard form the marker grammar does not take (``一，``, ``一）``)
+never reaches the tree, and these rules must not depend on which forms the
+grammar happens to accept.
 """
 
 from __future__ import annotations
@@ -156,9 +157,6 @@ class LintState:
         return (
             node.kind == "heading" and node.style in self.table and self.table[node.style].heading
         )
-
-    def marker_end(self, node: Node) -> int:
-        return node.span.start + len(node.marker)
 
 
 RuleFn = Callable[[LintState], Iterator[Finding]]
@@ -314,7 +312,7 @@ _ARABIC_DUN_FORM = regex.compile(rf"(?P<num>[{_DIGITS}]{{1,3}})、")
 # A non-standard marker opening a line, followed by text (not 一.5, not a bare
 # numeral alone on its line).
 _LINE_START_FORM = regex.compile(
-    rf"^[{_SPACES}]*(?P<m>[{_CN}]{{1,3}}[.．,，)）]|[{_DIGITS}]{{1,3}}[)）])"
+    rf"^[{_SPACES}]*(?P<m>[{_CN}]{{1,3}}[.．,，)）]|[{_DIGITS}]{{1,3}}[)）、])"
     rf"(?=[^{_DIGITS}.．\r\n])",
     regex.MULTILINE,
 )

@@ -112,6 +112,11 @@ CASES: list[tuple[str, str, list[tuple[int, int, str]]]] = [
         [(1, 1, "ST306"), (2, 1, "ST306")],
     ),
     (
+        "ST303_not_for_figures",
+        "一、总体要求\n4、5月份增长较快。\n二、重点任务\n",
+        [],
+    ),
+    (
         "ST301_ST302_ST306_not_for_prose",
         "一、总体要求\n增长1）的说法，其中（1）、（2）两项。\n二、重点任务\n",
         [],
