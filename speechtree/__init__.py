@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .batch import parse_many
 from .errors import DecodeError, InputError, LimitError, SpeechtreeError
 from .models import (
     SCHEMA_VERSION,
@@ -51,4 +52,5 @@ __all__ = [
     "json_schema",
     "parse",
     "parse_file",
+    "parse_many",
 ]
