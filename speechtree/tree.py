@@ -71,6 +71,12 @@ MIN_RUN_IN_MEMBERS = 2
 #: How far an ordinal may jump ahead and still continue its series (with a warning).
 MAX_GAP = 3
 
+#: The deepest level a node may have. Serialisers recurse (orjson stops at 255
+#: nested containers, about 125 node levels; pydantic and YAML soon after), so a
+#: pathological input (①…①…① in one paragraph, thousands deep) would build a
+#: tree nobody can write out. Deeper nodes are placed at this level.
+MAX_DEPTH = 100
+
 
 class TreeBuilder:
     def __init__(self, table: StyleTable) -> None:
@@ -127,6 +133,7 @@ class TreeBuilder:
         pending = sorted(resets, reverse=True)
         warnings: list[TreeWarning] = []
         stack: list[_Frame] = []
+        too_deep: list[int] = []
 
         def add(
             e: Event,
@@ -135,6 +142,11 @@ class TreeBuilder:
             heading: bool,
             prev: _Frame | None = None,
         ) -> _Frame:
+            if parent is not None and parent.level >= MAX_DEPTH:
+                if not too_deep:  # once: a hostile input may do it a million times
+                    too_deep.append(e.para)
+                    warn("too-deep", f"{e.marker.text} nests deeper than {MAX_DEPTH} levels", e)
+                parent = pop_to(MAX_DEPTH - 1)  # the stack is the chain of open ancestors
             level = parent.level + 1 if parent else 1
             idx = len(built)
             built.append(
