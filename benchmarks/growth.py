@@ -7,12 +7,16 @@ holding （一） subsections holding 1. items, each followed by prose taken fro
 the corpus with its own markers removed) at two sizes, the larger having
 --factor times as many sections, and times speechtree.parse on each (CPU
 time, best of --repeat). Linear code gives a ratio near the size ratio; goal:
-the 10 MB speech takes at most 12x the time of the 1 MB one.
+the 10 MB speech takes at most 12x the time of the 1 MB one. It is measured
+twice: as is, and with Python's cyclic garbage collector paused during
+parse, whose full collections grow with the number of live objects and are
+what makes the first ratio exceed the size ratio.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import re
 import time
 
@@ -77,17 +81,23 @@ def main() -> None:
     small = speech(int(args.small_mb * 1e6), paras)
     large = speech(int(args.small_mb * 1e6) * args.factor, paras)
     parse(small[:5000])  # build the grammar before timing
-    t_small, n_small = cpu_time(small, args.repeat)
-    t_large, n_large = cpu_time(large, args.repeat)
-    runs = (("small", small, t_small, n_small), ("large", large, t_large, n_large))
-    for name, text, t, n in runs:
-        mb = len(text.encode("utf-8")) / 1e6
-        print(f"{name}: {mb:6.2f} MB, {n:6d} nodes: {t:6.2f} s CPU  ({mb / t:5.2f} MB/s)")
-    size_ratio = len(large.encode("utf-8")) / len(small.encode("utf-8"))
-    ratio = t_large / t_small
-    print(f"time ratio {ratio:.2f}x for a size ratio of {size_ratio:.2f}x "
-          f"(goal <= 12x: {'met' if ratio <= 12 else 'NOT met'})")
-
+    for label, paused in (("as is", False), ("cyclic GC paused during parse", True)):
+        if paused:
+            gc.disable()
+        try:
+            t_small, n_small = cpu_time(small, args.repeat)
+            t_large, n_large = cpu_time(large, args.repeat)
+        finally:
+            gc.enable()
+        print(f"-- {label}")
+        runs = (("small", small, t_small, n_small), ("large", large, t_large, n_large))
+        for name, text, t, n in runs:
+            mb = len(text.encode("utf-8")) / 1e6
+            print(f"{name}: {mb:6.2f} MB, {n:6d} nodes: {t:6.2f} s CPU  ({mb / t:5.2f} MB/s)")
+        size_ratio = len(large.encode("utf-8")) / len(small.encode("utf-8"))
+        ratio = t_large / t_small
+        print(f"time ratio {ratio:.2f}x for a size ratio of {size_ratio:.2f}x "
+              f"(goal <= 12x: {'met' if ratio <= 12 else 'NOT met'})")
 
 if __name__ == "__main__":
     main()

@@ -15,6 +15,7 @@ worker, so memory does not grow with the size of the corpus.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import stat
@@ -24,6 +25,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -165,8 +167,33 @@ def _ordered_map(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _warm_up(jobs: int) -> None:
+    """Build the marker grammar in this process before workers are forked,
+    so each worker inherits it instead of building its own."""
+    if jobs > 1:
+        parse("一、")
+
+
 def _crashed(path: str, exc: BaseException) -> Failure:
     return Failure(path, "WorkerCrash", f"the worker process died on this file ({exc})")
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector around one file's parse.
+
+    A parse builds many objects and frees them by reference counting; the
+    collector's full passes over a large document's live objects only cost
+    time (7% on the corpus, 20% on a 10 MB speech, see benchmarks/README.md).
+    Cycles, if any, are collected once it runs again after the file.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 # -- reading -----------------------------------------------------------------
@@ -200,7 +227,8 @@ class _ParseTask:
 
 def _parse_one(task: _ParseTask) -> Result:
     try:
-        doc = parse(_read(task.path), path=task.path, options=task.options)
+        with _gc_paused():
+            doc = parse(_read(task.path), path=task.path, options=task.options)
     except Exception as exc:  # one bad file never stops the batch
         return Result(task.path, failure=Failure.of(task.path, exc))
     return Result(task.path, document=doc)
@@ -220,6 +248,7 @@ def parse_many(
     ``failure`` set; it never stops the others.
     """
     n = default_jobs() if jobs is None else max(1, jobs)
+    _warm_up(n)
     tasks = (_ParseTask(os.fspath(p), options) for p in paths)
     for _task, result in _ordered_map(
         _parse_one, tasks, n, lambda t, e: Result(t.path, failure=_crashed(t.path, e))
@@ -465,8 +494,9 @@ def _convert_one(task: _ConvertTask) -> FileOutcome:
                 raise OutputError(f"existing output cannot be read for the table: {exc}") from None
             return FileOutcome(task.rel, "skipped", rows=tuple(rows(old, file=task.rel)))
         data = _read(task.src)
-        doc = parse(data, path=task.rel, options=task.options)
-        out = render(doc, task.fmt).encode("utf-8")
+        with _gc_paused():
+            doc = parse(data, path=task.rel, options=task.options)
+            out = render(doc, task.fmt).encode("utf-8")
         try:
             os.makedirs(parent, exist_ok=True)
             _write_atomic(target, out)
@@ -590,6 +620,7 @@ def convert_folder(
     out_dir.mkdir(parents=True, exist_ok=True)
     out_root = os.path.realpath(out_dir)
     n = default_jobs() if jobs is None else max(1, jobs)
+    _warm_up(n)
     suffix = FORMAT_SUFFIX[fmt]
     walk = WalkStats()
     summary = Summary(errors_file=str(out_dir / ERRORS_FILE))
