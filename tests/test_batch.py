@@ -360,3 +360,24 @@ def test_a_dying_worker_is_named_and_the_rest_go_on() -> None:
 
     got = list(_ordered_map(_square_or_die, range(8), 2, lambda t, e: -t))
     assert got == [(0, 0), (1, 1), (2, 4), (3, -3), (4, 16), (5, 25), (6, 36), (7, 49)]
+
+
+def test_unreadable_file_is_a_recorded_error(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "ok.txt").write_text(SPEECH, encoding="utf-8")
+    locked = src / "locked.txt"
+    locked.write_text(SPEECH, encoding="utf-8")
+    locked.chmod(0)
+    try:
+        if os.access(locked, os.R_OK):  # root reads it anyway
+            pytest.skip("this user can read a mode-000 file")
+        out = tmp_path / "out"
+        r = run(str(src), "-o", str(out), "-j", "1")
+        assert r.exit_code == EXIT_FAILURES
+        assert errors(out) == [
+            {"path": "locked.txt", "error": "InputError", "message": "Permission denied"}
+        ]
+        assert set(outputs(out)) == {"ok.json"}
+    finally:
+        locked.chmod(0o644)
