@@ -142,7 +142,13 @@ def _ordered_map(
                 except StopIteration:
                     exhausted = True
                     break
-                pending.append((t, pool.submit(fn, t)))
+                try:
+                    fut = pool.submit(fn, t)
+                except BrokenProcessPool as exc:
+                    # Broke while filling the window: handled below with the rest.
+                    fut = Future()
+                    fut.set_exception(exc)
+                pending.append((t, fut))
             if not pending:
                 return
             t, fut = pending.popleft()
