@@ -623,7 +623,10 @@ def convert_folder(
         raise ValueError(f"unknown format {fmt!r}; known: {', '.join(FORMAT_SUFFIX)}")
     in_dir, out_dir = Path(input_dir), Path(output_dir)
     _check_dirs(in_dir, out_dir, existing)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputDirError(exc.strerror or str(exc), path=str(out_dir)) from None
     out_root = os.path.realpath(out_dir)
     n = default_jobs() if jobs is None else max(1, jobs)
     _warm_up(n)
@@ -646,10 +649,19 @@ def convert_folder(
                 problem_class=f.problem_class,
             )
 
-    writer = TableWriter(table) if table is not None else None
     # The failure log, like the outputs, is written beside its target and
     # renamed into place (also when the run is interrupted).
-    fd, err_tmp = tempfile.mkstemp(dir=out_root, prefix=".speechtree-", suffix=".tmp")
+    try:
+        fd, err_tmp = tempfile.mkstemp(dir=out_root, prefix=".speechtree-", suffix=".tmp")
+    except OSError as exc:
+        raise OutputDirError(exc.strerror or str(exc), path=str(out_dir)) from None
+    try:
+        writer = TableWriter(table) if table is not None else None
+    except OSError as exc:
+        os.close(fd)
+        os.unlink(err_tmp)
+        raise OutputDirError(f"cannot write the table: {exc.strerror or exc}",
+                             path=str(table)) from None
     try:
         with os.fdopen(fd, "wb") as errors:
             for _task, outcome in _ordered_map(

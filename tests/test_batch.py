@@ -381,3 +381,21 @@ def test_unreadable_file_is_a_recorded_error(tmp_path: Path) -> None:
         assert set(outputs(out)) == {"ok.json"}
     finally:
         locked.chmod(0o644)
+
+
+def test_unwritable_table_is_a_clean_error(good_tree: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where a folder should be", encoding="utf-8")
+    out = tmp_path / "out"
+    r = run(str(good_tree), "-o", str(out), "--table", str(blocker / "t.csv"))
+    assert r.exit_code == EXIT_USAGE
+    assert r.stderr.startswith(f"speechtree: error: {blocker / 't.csv'}: cannot write the table")
+    assert list(out.iterdir()) == []
+
+
+def test_unwritable_output_folder_is_a_clean_error(good_tree: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where a folder should be", encoding="utf-8")
+    r = run(str(good_tree), "-o", str(blocker / "out"))
+    assert r.exit_code == EXIT_USAGE
+    assert r.stderr.startswith(f"speechtree: error: {blocker / 'out'}: ")
