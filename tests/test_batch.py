@@ -399,3 +399,15 @@ def test_unwritable_output_folder_is_a_clean_error(good_tree: Path, tmp_path: Pa
     r = run(str(good_tree), "-o", str(blocker / "out"))
     assert r.exit_code == EXIT_USAGE
     assert r.stderr.startswith(f"speechtree: error: {blocker / 'out'}: ")
+
+
+def test_yaml_outputs_are_read_back_for_the_table_on_resume(
+    good_tree: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    t1, t2 = tmp_path / "t1.csv", tmp_path / "t2.csv"
+    assert run(str(good_tree), "-o", str(out), "-f", "yaml", "--table", str(t1)).exit_code == 0
+    r = run(str(good_tree), "-o", str(out), "-f", "yaml", "--skip-existing", "--table", str(t2))
+    assert r.exit_code == 0, r.stderr
+    assert "0 converted, 3 skipped" in r.stderr
+    assert t1.read_bytes() == t2.read_bytes()
