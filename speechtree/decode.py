@@ -19,7 +19,6 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_HAN = regex.compile(r"\p{Han}")
 
 
 def _looks_binary(text: str) -> bool:
@@ -55,9 +54,18 @@ def decode(data: bytes, encoding: str | None = None, path: str | None = None) ->
 
     tried = ["utf-8"]
     try:
-        return _checked(data.decode("utf-8"), "utf-8", path)
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        if not _looks_binary(text):
+            return text, "utf-8"
+        # Valid UTF-8 full of NULs: most likely UTF-16 without a BOM
+        # (ASCII digits and Latin letters have a zero byte there).
+        best = _best_fallback(data, tried)
+        if best is not None and best[1].startswith("utf_16") and _score(best[0]) >= 0.9:
+            return best[0], best[1]
+        return _checked(text, "utf-8", path)
 
     best = _best_fallback(data, tried)
     if best is None:
@@ -68,7 +76,8 @@ def decode(data: bytes, encoding: str | None = None, path: str | None = None) ->
 
 
 def _best_fallback(data: bytes, tried: list[str]) -> tuple[str, str] | None:
-    """Pick among the legacy encodings: the strict decode with the most Han text wins."""
+    """Pick among the legacy encodings: the strict decode that reads most like a
+    Chinese speech wins (see :func:`_score`)."""
     candidates: list[tuple[float, str, str]] = []
     for name in FALLBACK_ENCODINGS:
         tried.append(name)
@@ -78,34 +87,60 @@ def _best_fallback(data: bytes, tried: list[str]) -> tuple[str, str] | None:
             continue
         if _looks_binary(text):
             continue
-        han = len(_HAN.findall(text[:65536])) / max(1, min(len(text), 65536))
-        candidates.append((han + _legacy_bonus(name, data), name, text))
+        candidates.append((_score(text), name, text))
     if not candidates:
         return None
-    candidates.sort(key=lambda c: -c[0])
-    if len(candidates) > 1 and {candidates[0][1], candidates[1][1]} == {"gb18030", "big5"}:
-        candidates.sort(key=lambda c: -_cjk_plausibility(c[2]))
-    return candidates[0][2], candidates[0][1]
+    # max() keeps the first of equal scores: FALLBACK_ENCODINGS order breaks ties.
+    best = max(candidates, key=lambda c: c[0])
+    return best[2], best[1]
 
 
-def _legacy_bonus(name: str, data: bytes) -> float:
-    # UTF-16 without a BOM decodes almost any even-length input; only believe it
-    # when about half the bytes are zero, as in mostly-ASCII UTF-16.
-    if name.startswith("utf_16"):
-        zeros = data.count(0) / max(1, len(data))
-        return 0.0 if zeros > 0.2 else -10.0
-    return 0.0
+def _score(text: str) -> float:
+    """How much ``text`` reads like a Chinese speech: the share of its visible
+    characters that such a text is made of, plus the share of its Han
+    characters that are common ones.
 
-
-def _cjk_plausibility(text: str) -> float:
-    """Share of common simplified/traditional function characters: GBK read as Big5
-    (or the reverse) gives rare characters, the right reading gives common ones."""
-    common = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严龙飞"
+    The second term tells apart readings that are all Han: GBK read as Big5,
+    or CJK UTF-16 read as GB18030, gives rare characters; the right reading
+    gives common ones. NUL and other control characters (UTF-16 read as a
+    byte encoding) count heavily against a reading.
+    """
     sample = text[:20000]
-    han = _HAN.findall(sample)
-    if not han:
+    good = bad = han = common = 0
+    for ch in sample:
+        cp = ord(ch)
+        if ch.isspace():
+            continue
+        if cp < 0x20 or cp == 0x7F:
+            bad += 20
+        elif (
+            0x4E00 <= cp <= 0x9FFF
+            or 0x20 <= cp < 0x7F
+            or 0x3000 <= cp <= 0x303F  # CJK punctuation
+            or 0xFF01 <= cp <= 0xFF5E  # full-width forms
+            or 0x2010 <= cp <= 0x2027  # dashes, quotes, ellipsis
+            or 0x2460 <= cp <= 0x24FF  # circled and bracketed numbers
+            or 0x3220 <= cp <= 0x3229  # ㈠-㈩
+            or ch in "·×÷°℃％"
+        ):
+            good += 1
+        else:
+            bad += 1
+        if 0x4E00 <= cp <= 0x9FFF:
+            han += 1
+            common += ch in _COMMON
+    visible = good + bad
+    if not visible:
         return 0.0
-    return sum(1 for ch in han if ch in common) / len(han)
+    return good / visible + (common / han if han else 0.0)
+
+
+#: Common characters of speeches, simplified and traditional: the right
+#: reading of a legacy-encoded file is made mostly of these.
+_COMMON = frozenset(
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严龙飞"
+    "這們來時為個國會說發經對業實動們進後學過從現義當體關點於與開還麼種長問無見樣應報議論區際質頭條計總導強決當員決將軍產濟黨務設歷農權勞結達運幾"
+)
 
 
 def _checked(text: str, encoding: str, path: str | None) -> tuple[str, str]:
