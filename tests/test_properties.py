@@ -17,11 +17,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from speechtree import Document, SpeechtreeError, parse
 from speechtree.check import verify_lossless
+from speechtree.cli import EXIT_INPUT, main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -325,3 +327,17 @@ def test_checker_finds_broken_outlines() -> None:
         broken = parse(SAMPLE)
         breaker(broken)
         assert verify_lossless(broken), f"breaker {i} went unnoticed"
+
+
+@settings(FAST, max_examples=60)
+@given(st.one_of(st.binary(max_size=300), speech_text.map(lambda t: t.encode("utf-8"))))
+def test_cli_answers_any_input_with_output_or_one_error_line(data: bytes) -> None:
+    r = CliRunner().invoke(main, ["parse", "-"], input=data)
+    assert r.exit_code in (0, EXIT_INPUT), r.stderr
+    if r.exit_code == 0:
+        assert Document.from_json(r.stdout) is not None
+        assert r.stderr == ""
+    else:
+        assert r.stdout == ""
+        assert r.stderr.startswith("speechtree: error: <stdin>: ")
+        assert r.stderr.count("\n") == 1
