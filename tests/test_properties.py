@@ -210,7 +210,7 @@ def test_marker_soup_is_lossless(text: str) -> None:
     assert_all_properties(text)
 
 
-@settings(FAST, max_examples=300)
+@settings(FAST, max_examples=200)
 @given(speech_text)
 def test_generated_speeches_keep_every_property(text: str) -> None:
     assert_all_properties(text)
