@@ -147,3 +147,22 @@ def _checked(text: str, encoding: str, path: str | None) -> tuple[str, str]:
     if _looks_binary(text):
         raise InputError(f"looks like binary data, not text (decoded as {encoding})", path=path)
     return text, encoding
+
+
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+
+
+def check_text(text: str, path: str | None = None) -> None:
+    """Reject a ``str`` that is not valid Unicode: an unpaired surrogate (from
+    ``surrogateescape`` or a broken UTF-16 join) cannot be written as UTF-8,
+    so no output could hold it."""
+    m = _SURROGATE.search(text)
+    if m is not None:
+        line = text.count("\n", 0, m.start()) + 1
+        column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        raise InputError(
+            f"not valid Unicode: unpaired surrogate U+{ord(m.group()):04X}",
+            path=path,
+            line=line,
+            column=column,
+        )

@@ -11,7 +11,7 @@ from typing import Literal
 
 import regex
 
-from .decode import decode
+from .decode import check_text, decode
 from .errors import InputError, LimitError
 from .markers import Marker, Recognizer
 from .models import Block, Document, Node, OutlineWarning, Source, Span, Speech
@@ -100,6 +100,7 @@ def parse(
                 f"input is {len(text):,} characters, over the limit of {opts.max_bytes:,}",
                 path=spath,
             )
+        check_text(text, spath)
     else:
         raise TypeError(f"parse() takes str or bytes, not {type(data).__name__}")
 

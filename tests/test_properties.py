@@ -341,3 +341,15 @@ def test_cli_answers_any_input_with_output_or_one_error_line(data: bytes) -> Non
         assert r.stdout == ""
         assert r.stderr.startswith("speechtree: error: <stdin>: ")
         assert r.stderr.count("\n") == 1
+
+
+@FAST
+@given(st.text(st.characters(blacklist_categories=())))
+def test_any_string_with_surrogates_parses_or_is_an_input_error(text: str) -> None:
+    doc = parse_or_none(text)
+    if doc is not None:
+        assert orjson_ok(doc)
+
+
+def orjson_ok(doc: Document) -> bool:
+    return Document.from_json(doc.to_json()).model_dump() == doc.model_dump()

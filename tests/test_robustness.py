@@ -351,3 +351,13 @@ def test_fuzz_seed_files_still_parse() -> None:
             continue
         assert verify_lossless(doc) == [], f.name
         assert orjson.loads(doc.to_json())
+
+
+@pytest.mark.parametrize("text", ["\ud800", "一、总体要求\n二、主要\udfff任务\n", "a\udc80b"])
+def test_unpaired_surrogates_are_an_input_error(text: str) -> None:
+    """Regression: a str with a lone surrogate parsed, then to_json raised
+    TypeError (no UTF-8 can hold it). It is rejected up front, with its place."""
+    with pytest.raises(InputError, match="surrogate") as err:
+        parse(text, path="s.txt")
+    assert err.value.line is not None and err.value.column is not None
+    assert str(err.value).startswith(f"s.txt:{err.value.line}:{err.value.column}: ")
