@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -46,6 +46,7 @@ class _Context:
     nt: Normalized
     paras: list[Para]
     line_starts: list[int]
+    _ends: dict[tuple[int, bool], list[int]] = field(default_factory=dict)
 
     @property
     def original(self) -> str:
@@ -61,12 +62,28 @@ class _Context:
     def para_span(self, p: Para) -> tuple[int, int]:
         return self.ostart(p, 0), self.oend(p, len(p.text) - 1)
 
+    def title_end(self, para: int, start: int, stop: int, *, heading_rule: bool) -> int:
+        """End of a title that starts at ``start`` in paragraph ``para``: just
+        after the first sentence end (``。！？``, and ``；`` for items) before
+        ``stop``, else ``stop``. Sentence ends are found once per paragraph."""
+        key = (para, heading_rule)
+        ends = self._ends.get(key)
+        if ends is None:
+            rx = _HEADING_END if heading_rule else _ITEM_END
+            ends = [m.end() for m in rx.finditer(self.paras[para].text)]
+            self._ends[key] = ends
+        k = bisect_right(ends, start)
+        return ends[k] if k < len(ends) and ends[k] - 1 < stop else stop
+
     def line_of(self, offset: int) -> int:
         return bisect_right(self.line_starts, offset)
 
     def span(self, a: int, b: int) -> Span:
         b = max(a, b)
-        return Span(start=a, end=b, line=self.line_of(a), end_line=self.line_of(max(a, b - 1)))
+        # Built from checked offsets: construct without re-validating (hot path).
+        return Span.model_construct(
+            start=a, end=b, line=self.line_of(a), end_line=self.line_of(max(a, b - 1))
+        )
 
 
 def _table(options: ParseOptions) -> StyleTable:
@@ -299,16 +316,15 @@ class _Parser:
             stop = len(p.text)
             if k + 1 < len(built) and built[k + 1].event.para == e.para:
                 stop = built[k + 1].event.marker.start
-            ender = (_HEADING_END if e.at_start else _ITEM_END).search(p.text, mk.end, stop)
-            t_end = ender.end() if ender else stop
+            t_end = ctx.title_end(e.para, mk.end, stop, heading_rule=e.at_start)
             m_start = starts[k]
             t_start = ctx.ostart(p, mk.end) if mk.end < len(p.text) else ctx.oend(p, mk.end - 1)
             t_stop = ctx.oend(p, t_end - 1) if t_end > mk.end else t_start
             body_end = starts[k + 1] if k + 1 < len(built) else region_end
             body = ctx.original[t_stop:body_end].strip(_WS)
             nodes.append(
-                Node(
-                    kind=b.kind,  # type: ignore[arg-type]
+                Node.model_construct(
+                    kind=b.kind,
                     style=mk.style,
                     marker=ctx.original[m_start : ctx.oend(p, mk.end - 1)].strip(_WS),
                     ordinal=b.ordinal,
@@ -317,6 +333,9 @@ class _Parser:
                     text=body,
                     span=ctx.span(m_start, max(body_end, t_stop)),
                     title_span=ctx.span(t_start, t_stop),
+                    # Given, not defaulted: a default_factory makes
+                    # model_construct inspect the factory on every call.
+                    children=[],
                 )
             )
         for k, b in enumerate(built):

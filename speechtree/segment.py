@@ -198,12 +198,18 @@ def _cuts(rec: Recognizer, text: str) -> list[int]:
     cuts: list[int] = []
     n = len(text)
     seg = 0
+    # The next full stop at or after a position only moves forward: remember it
+    # so a line of many segments is not searched to its end for each one.
+    stop_at = -1
+    stop_from = n + 1
     while seg < n:
         cut: int | None = None
         lead = rec.leading(text, seg)
         if lead is not None and not lead.is_label:
-            stop = _SENTENCE_END.search(text, lead.end)
-            limit = stop.start() if stop else n
+            if not (stop_from <= lead.end and (stop_at < 0 or stop_at >= lead.end)):
+                m = _SENTENCE_END.search(text, lead.end)
+                stop_at, stop_from = (m.start() if m else -1), lead.end
+            limit = stop_at if stop_at >= 0 else n
             for mk in _run_in_candidates(rec, text, lead.end, limit):
                 if mk.style != lead.style:
                     cut = mk.start
