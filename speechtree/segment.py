@@ -264,16 +264,17 @@ def _trailing_heading(rec: Recognizer, text: str, seg: int = 0) -> int | None:
     return None
 
 
-#: Where a run-in heading inside a heading line may start: bracketed, 第-words
-#: and circled markers only — a bare 2. or 3） inside a heading is more likely a
-#: figure (（10+3）) than a heading.
-_RUN_IN_START = regex.compile(r"[（第①-⑳]")
+#: Where a run-in heading inside a heading line may start: bracketed and
+#: circled markers only — a bare 2. or 3） inside a heading is more likely a
+#: figure (（10+3）), and 第三十九条 or 质量第一， a reference or a phrase.
+_RUN_IN_START = regex.compile(r"[（①-⑳]")
+_RUN_IN_STYLES = frozenset({"paren_cn", "paren_arabic", "circled"})
 
 
 def _run_in_candidates(rec: Recognizer, text: str, a: int, b: int) -> Iterator[Marker]:
     for m in _RUN_IN_START.finditer(text, a, b):
         mk = rec.heading_at(text, m.start())
-        if mk is not None and mk.end < len(text):
+        if mk is not None and mk.end < len(text) and mk.style in _RUN_IN_STYLES:
             yield mk
 
 

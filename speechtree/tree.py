@@ -215,8 +215,11 @@ class TreeBuilder:
                 if heading:
                     if same:  # the same family restarts: a new series beside the old
                         j = same[-1] if stack[same[-1]].heading else same[0]
+                        if stack[j].ordinal == 1:
+                            warn("duplicate", f"{mk.text} repeats ordinal 1", e)
+                        else:
+                            warn("series-restart", f"{mk.text} starts its numbering again", e)
                         parent = pop_to(j)
-                        warn("series-restart", f"{mk.text} starts its numbering again", e)
                     else:
                         parent = pop_to(top_heading() + 1)
                     add(e, 1, parent, True)
