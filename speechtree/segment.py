@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-
-import regex
 
 from .markers import Marker, Recognizer
 from .normalize import WIDE, Normalized
@@ -13,17 +12,19 @@ from .offsets import OffsetMap
 
 #: A gap of two or more spaces with an ideographic one among them separates
 #: paragraphs inside a line (single-line scrapes use 　　 as the break).
-_GAP = regex.compile(r"[ \u3000]*\u3000[ \u3000]+|[ \u3000]+\u3000[ \u3000]*")
-_SPACE = regex.compile(r"[ \u3000]+")
+_GAP = re.compile(r"[ \u3000]*\u3000[ \u3000]+|[ \u3000]+\u3000[ \u3000]*")
+_SPACE = re.compile(r"[ \u3000]+")
 #: A line ending in one of these ends its sentence; others may be broken.
 _ENDERS = set("。！？；：…”’」』）》!?")
 #: A line starting with one of these continues the line before it.
 _CONTINUERS = set("，。、；：！？）》”’」』…%")
-_SENTENCE_END = regex.compile(r"[。！？]")
-_ANY_PUNCT = regex.compile(r"[，。！？；：、]")
+_SENTENCE_END = re.compile(r"[。！？]")
+_ANY_PUNCT = re.compile(r"[，。！？；：、]")
 #: Heading styles that, right after a full stop, start a new paragraph.
 _RUN_IN_AFTER_STOP = frozenset({"cn_dun", "di_comma", "di_topic", "di_part"})
-_CLAUSE_END = regex.compile(r"[。！？；，]")
+#: A full stop followed by a character those styles can start with.
+_STOP_BEFORE_RUN_IN = re.compile(r"[。！？](?=[一二三四五六七八九十第])")
+_CLAUSE_END = re.compile(r"[。！？；，]")
 
 
 @dataclass
@@ -230,12 +231,15 @@ def _run_in_after_stop(rec: Recognizer, text: str, seg: int) -> int | None:
     it (scraped speeches lose the line break: …意见。一、保护…) — unless it goes
     on a list inside the paragraph (…：第一，…。第二，…)."""
     seen: set[tuple[str, int | None]] = set()
-    inline = rec.iter_inline(text, seg)
-    pending = next(inline, None)
-    for stop_m in _SENTENCE_END.finditer(text, seg):
+    inline: Iterator[Marker] | None = None  # started only when a candidate shows up
+    pending: Marker | None = None
+    for stop_m in _STOP_BEFORE_RUN_IN.finditer(text, seg):
         mk = rec.heading_at(text, stop_m.end())
         if mk is None or mk.style not in _RUN_IN_AFTER_STOP:
             continue
+        if inline is None:
+            inline = rec.iter_inline(text, seg)
+            pending = next(inline, None)
         while pending is not None and pending.start < mk.start:
             if pending.start > seg:
                 seen.add((pending.style, pending.ordinal))
@@ -267,7 +271,7 @@ def _trailing_heading(rec: Recognizer, text: str, seg: int = 0) -> int | None:
 #: Where a run-in heading inside a heading line may start: bracketed and
 #: circled markers only — a bare 2. or 3） inside a heading is more likely a
 #: figure (（10+3）), and 第三十九条 or 质量第一， a reference or a phrase.
-_RUN_IN_START = regex.compile(r"[（①-⑳]")
+_RUN_IN_START = re.compile(r"[（①-⑳]")
 _RUN_IN_STYLES = frozenset({"paren_cn", "paren_arabic", "circled"})
 
 
