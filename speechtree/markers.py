@@ -68,6 +68,9 @@ class Recognizer:
 
     def __init__(self, table: StyleTable) -> None:
         self.table = table
+        # Paragraph openings are asked for several times per parse (joining,
+        # splitting, labels, events); one Recognizer serves one parse.
+        self._leading: dict[str, Marker | None] = {}
 
     def _read(self, m: re.Match[str]) -> Marker | None:
         got = classify(m.group())
@@ -80,6 +83,15 @@ class Recognizer:
 
     def leading(self, text: str, pos: int = 0) -> Marker | None:
         """The marker that opens ``text`` (or its part from ``pos``), if any."""
+        if pos == 0:
+            try:
+                return self._leading[text]
+            except KeyError:
+                mk = self._leading[text] = self._leading_at(text, 0)
+                return mk
+        return self._leading_at(text, pos)
+
+    def _leading_at(self, text: str, pos: int) -> Marker | None:
         m = _CANDIDATE.match(text, pos)
         if m is None:
             return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import orjson
 import yaml
@@ -139,6 +139,24 @@ class Document(BaseModel):
     @classmethod
     def from_json(cls, data: str | bytes) -> Document:
         return cls.model_validate(orjson.loads(data))
+
+
+_M = TypeVar("_M", bound=BaseModel)
+_set = object.__setattr__
+
+
+def trusted(cls: type[_M], **values: Any) -> _M:
+    """Build a model from values the parser has already checked, skipping
+    validation: what ``model_construct`` does, without its per-call field and
+    alias walk (the parser builds two of these per outline node). Every field
+    must be given. ``tests/test_api.py`` checks the result equals a validated
+    model, so a pydantic change that breaks this shows up there."""
+    m = cls.__new__(cls)
+    _set(m, "__dict__", values)
+    _set(m, "__pydantic_fields_set__", set(values))
+    _set(m, "__pydantic_extra__", None)
+    _set(m, "__pydantic_private__", None)
+    return m
 
 
 def json_schema() -> dict[str, Any]:

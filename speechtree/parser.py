@@ -14,7 +14,7 @@ from typing import Literal
 from .decode import check_text, decode
 from .errors import InputError, LimitError
 from .markers import Marker, Recognizer
-from .models import Block, Document, Node, OutlineWarning, Source, Span, Speech
+from .models import Block, Document, Node, OutlineWarning, Source, Span, Speech, trusted
 from .normalize import Normalized, normalize
 from .options import ParseOptions
 from .segment import Para, segment
@@ -81,8 +81,8 @@ class _Context:
     def span(self, a: int, b: int) -> Span:
         b = max(a, b)
         # Built from checked offsets: construct without re-validating (hot path).
-        return Span.model_construct(
-            start=a, end=b, line=self.line_of(a), end_line=self.line_of(max(a, b - 1))
+        return trusted(
+            Span, start=a, end=b, line=self.line_of(a), end_line=self.line_of(max(a, b - 1))
         )
 
 
@@ -331,7 +331,8 @@ class _Parser:
             body_end = starts[k + 1] if k + 1 < len(built) else region_end
             body = ctx.original[t_stop:body_end].strip(_WS)
             nodes.append(
-                Node.model_construct(
+                trusted(
+                    Node,
                     kind=b.kind,
                     style=mk.style,
                     marker=ctx.original[m_start : ctx.oend(p, mk.end - 1)].strip(_WS),
@@ -341,8 +342,6 @@ class _Parser:
                     text=body,
                     span=ctx.span(m_start, max(body_end, t_stop)),
                     title_span=ctx.span(t_start, t_stop),
-                    # Given, not defaulted: a default_factory makes
-                    # model_construct inspect the factory on every call.
                     children=[],
                 )
             )

@@ -55,6 +55,10 @@ class Para:
 
 def _piece(norm: str, a: int, b: int, line: int, blank_before: bool, sl: bool, el: bool) -> Para:
     pm = OffsetMap()
+    s = norm[a:b]
+    if " " not in s and WIDE not in s:  # the common case: nothing to take out
+        pm.copy(a, b - a)
+        return Para(s, pm, line, blank_before, sl, el)
     parts: list[str] = []
     pos = a
     for m in _SPACE.finditer(norm, a, b):
@@ -81,36 +85,37 @@ def raw_paragraphs(nt: Normalized) -> list[Para]:
     """Paragraphs as the layout shows them: lines, split at 　　 gaps."""
     norm = nt.text
     out: list[Para] = []
-    line_no = 0
     pos = 0
     blank = False
-    n = len(norm)
-    while pos <= n:
-        nl = norm.find("\n", pos)
-        end = n if nl < 0 else nl
-        line_no += 1
-        line = norm[pos:end]
-        if line.strip(" " + WIDE):
+    ws = " " + WIDE
+    for line_no, line in enumerate(norm.split("\n"), 1):
+        end = pos + len(line)
+        if " " not in line and WIDE not in line:
+            if line:  # the common case: one paragraph, nothing to take out
+                pm = OffsetMap()
+                pm.copy(pos, len(line))
+                out.append(Para(line, pm, line_no, blank, True, True))
+                blank = False
+            else:
+                blank = True
+        elif line.strip(ws):
             bounds: list[tuple[int, int]] = []
             seg_start = pos
-            for g in _GAP.finditer(norm, pos, end):
-                if len(g.group()) >= 2:
-                    bounds.append((seg_start, g.start()))
-                    seg_start = g.end()
+            if WIDE in line:
+                for g in _GAP.finditer(norm, pos, end):
+                    if len(g.group()) >= 2:
+                        bounds.append((seg_start, g.start()))
+                        seg_start = g.end()
             bounds.append((seg_start, end))
-            first = True
-            pieces = [(a, b) for a, b in bounds if norm[a:b].strip(" " + WIDE)]
+            pieces = [(a, b) for a, b in bounds if norm[a:b].strip(ws)]
             for k, (a, b) in enumerate(pieces):
-                p = _piece(norm, a, b, line_no, blank and first, first, k == len(pieces) - 1)
+                p = _piece(norm, a, b, line_no, blank and k == 0, k == 0, k == len(pieces) - 1)
                 if p.text:
                     out.append(p)
-                first = False
             blank = False
         else:
             blank = True
-        if nl < 0:
-            break
-        pos = nl + 1
+        pos = end + 1
     return out
 
 

@@ -105,3 +105,22 @@ def test_disabled_style() -> None:
 def test_empty_input_has_no_speech() -> None:
     assert speechtree.parse("").speeches == []
     assert speechtree.parse("  \n\u3000\n").speeches == []
+
+
+def test_trusted_construction_equals_validated_models() -> None:
+    from speechtree.models import Node, Span, trusted
+
+    span = {"start": 3, "end": 9, "line": 1, "end_line": 2}
+    assert trusted(Span, **span) == Span(**span)
+    assert trusted(Span, **span).model_dump() == span
+    node = {
+        "kind": "heading", "style": "cn_dun", "marker": "一、", "ordinal": 1, "level": 1,
+        "title": "甲", "text": "乙", "span": Span(**span), "title_span": Span(**span),
+        "children": [],
+    }
+    assert trusted(Node, **node) == Node(**node)
+    assert trusted(Node, **node).model_dump_json() == Node(**node).model_dump_json()
+    # Every node the parser builds validates as it is.
+    doc = speechtree.parse(TEXT)
+    for _, n in doc.walk():
+        assert Node.model_validate(n.model_dump()) == n
