@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .markers import Marker, Recognizer
 from .normalize import WIDE, Normalized
@@ -27,7 +27,7 @@ _STOP_BEFORE_RUN_IN = re.compile(r"[。！？](?=[一二三四五六七八九十
 _CLAUSE_END = re.compile(r"[。！？；，]")
 
 
-@dataclass
+@dataclass(slots=True)
 class Para:
     """One paragraph: its matching text (no whitespace) and where it came from."""
 
@@ -37,12 +37,14 @@ class Para:
     blank_before: bool
     starts_line: bool
     ends_line: bool
-    joined: bool = field(default=False)
-    #: 1-based line of its last character (a joined paragraph spans lines).
+    joined: bool = False
+    #: 1-based line of its last character (a joined paragraph spans lines);
+    #: 0 means the same as ``line``.
     last_line: int = 0
 
-    def __post_init__(self) -> None:
-        self.last_line = max(self.last_line, self.line)
+    @property
+    def end_line(self) -> int:
+        return self.last_line or self.line
 
     def norm_span(self, a: int, b: int) -> tuple[int, int]:
         return self.pmap.span(a, b)
@@ -77,7 +79,7 @@ def _concat(a: Para, b: Para) -> Para:
     pm.extend(a.pmap)
     pm.extend(b.pmap)
     return Para(
-        a.text + b.text, pm, a.line, a.blank_before, a.starts_line, b.ends_line, True, b.last_line
+        a.text + b.text, pm, a.line, a.blank_before, a.starts_line, b.ends_line, True, b.end_line
     )
 
 
@@ -125,7 +127,7 @@ def _is_marker_only(rec: Recognizer, p: Para) -> bool:
 
 
 def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> bool:
-    if not (a.ends_line and b.starts_line) or b.blank_before or b.line != a.last_line + 1:
+    if not (a.ends_line and b.starts_line) or b.blank_before or b.line != a.end_line + 1:
         return False
     if a.text[-1] in _ENDERS:
         return _is_marker_only(rec, a)
