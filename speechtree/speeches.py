@@ -14,6 +14,7 @@ _GENRE = regex.compile(
     r"(?:讲话|报告|致辞|发言|演讲|讲稿|说明|总结|意见|决定|通知|贺词|贺信|提纲|纪要|白皮书|行动)"
     r"(?:（[^）]{0,12}）)?(?:\[[^\]]{0,6}\])?$"
 )
+_GENRE_IN = regex.compile(r"讲话|报告|致辞|发言|演讲|讲稿|说明|贺词|会议上|大会上")
 _SENTENCE = regex.compile(r"[。！？；]")
 _ANNEX = regex.compile(
     r"(?:(?:附件|附录|附表)[0-9一二三四五六七八九十]*[：:]?.{0,24}|名词解释|名词注释|注释|注解)[：:]?"
@@ -35,6 +36,11 @@ class SpeechPlan:
 
 def is_salutation(text: str) -> bool:
     return len(text) <= 30 and text[-1] in "：！" and not _SENTENCE.search(text[:-1])
+
+
+def _is_subtitle(text: str) -> bool:
+    """——在全县农村工作会议上的讲话: the line under a speech's own title."""
+    return text.startswith("——") and len(text) <= 80 and _GENRE_IN.search(text) is not None
 
 
 def is_annex(text: str) -> bool:
@@ -133,9 +139,10 @@ def _add_title_starts(
     leads: list[Marker | None],
     table: StyleTable,
 ) -> list[tuple[int, int | None]]:
-    """Speeches written one after another without labels: a speech-title line,
-    after a speech that already has headings, followed closely by a salutation
-    or by a heading series that starts again at one."""
+    """Speeches written one after another without labels: a speech-title line
+    (…的讲话, or any title over a ——在…上的讲话 subtitle), after a speech that
+    already has numbered content, followed closely by a salutation, a series
+    that starts again at one, or that subtitle."""
     label_at = {s for s, _ in starts}
     out = list(starts)
     label_set = set(all_labels)
@@ -147,10 +154,13 @@ def _add_title_starts(
             region_start = i
             continue
         mk = leads[i]
-        if mk is not None and not mk.is_label and table[mk.style].heading:
+        if mk is not None and not mk.is_label:
             seen_heading = True
             continue
-        if not seen_heading or i - region_start < 3 or not is_genre_title(p.text):
+        if not seen_heading or i - region_start < 3:
+            continue
+        subtitled = i + 1 < len(paras) and _is_subtitle(paras[i + 1].text)
+        if not (is_genre_title(p.text) or (subtitled and is_title_like(p.text))):
             continue
         # Near a compilation label the title belongs to that label's speech;
         # an annex (附件：…的说明) belongs to the speech it is appended to.
@@ -158,8 +168,8 @@ def _add_title_starts(
             is_annex(paras[j].text) for j in range(max(0, i - 3), i)
         ):
             continue
-        window = range(i + 1, min(len(paras), i + 5))
-        opens = any(is_salutation(paras[j].text) for j in window) or any(
+        window = range(i + 1, min(len(paras), i + 6))
+        opens = subtitled or any(is_salutation(paras[j].text) for j in window) or any(
             leads[j] is not None
             and not leads[j].is_label  # type: ignore[union-attr]
             and table[leads[j].style].heading  # type: ignore[union-attr]
