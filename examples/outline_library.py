@@ -27,7 +27,8 @@ def main(argv: list[str]) -> int:
 
     # What the speaker asks for: the in-paragraph directives (一是, 一要, 首先 …).
     items = [n for _, n in doc.walk() if n.kind == "item"]
-    print(f"\n{len(items)} enumerated items, e.g. {items[0].marker}{items[0].title}" if items else "")
+    if items:
+        print(f"\n{len(items)} enumerated items, e.g. {items[0].marker}{items[0].title}")
 
     # Spans point back into the original text.
     original = doc.original_text or ""
