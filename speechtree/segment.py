@@ -24,6 +24,8 @@ _ANY_PUNCT = re.compile(r"[，。！？；：、]")
 _RUN_IN_AFTER_STOP = frozenset({"cn_dun", "di_comma", "di_topic", "di_part"})
 #: A full stop followed by a character those styles can start with.
 _STOP_BEFORE_RUN_IN = re.compile(r"[。！？](?=[一二三四五六七八九十第])")
+#: A full stop followed by a character any heading can start with.
+_STOP_BEFORE_MARKER = re.compile(r"[。！？](?=[（第①-⑳㉑-㉟㊱-㊿0-9一二三四五六七八九十])")
 _CLAUSE_END = re.compile(r"[。！？；，]")
 
 
@@ -186,7 +188,15 @@ def split_run_ins(rec: Recognizer, paras: list[Para]) -> list[Para]:
 
 
 def _split_one(rec: Recognizer, p: Para) -> list[Para]:
-    cuts = _cuts(rec, p.text)
+    text = p.text
+    lead = rec.leading(text)
+    if (
+        (lead is None or lead.is_label)
+        and _STOP_BEFORE_RUN_IN.search(text) is None
+        and _STOP_BEFORE_MARKER.search(text, max(0, len(text) - 52)) is None
+    ):
+        return [p]  # most paragraphs: nothing that could split them
+    cuts = _cuts(rec, text)
     if not cuts:
         return [p]
     bounds = [0, *cuts, len(p.text)]
