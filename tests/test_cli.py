@@ -95,3 +95,13 @@ def test_bad_format_is_usage_error(tmp_path: Path) -> None:
     r = runner().invoke(main, ["parse", "-", "-f", "docx"], input=b"")
     assert r.exit_code == 2
     assert "docx" in r.stderr
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "speechtree", "parse", "-", "-f", "json"],
+                       input="一、总体要求\n".encode(), capture_output=True, check=False)
+    assert r.returncode == 0, r.stderr
+    assert orjson.loads(r.stdout)["speeches"][0]["sections"][0]["title"] == "总体要求"
