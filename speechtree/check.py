@@ -222,11 +222,28 @@ class _Checker:
                 return
 
     def speeches(self) -> None:
-        prev_end = 0
+        """Speeches follow each other, after the unplaced blocks, and each holds
+        its own preamble and nodes."""
+        prev_end = max((b.span.end for b in self.doc.unplaced), default=0)
         for si, sp in enumerate(self.doc.speeches):
             if sp.span.start < prev_end:
-                self.report("speech", f"speeches[{si}] starts before the previous one ends")
+                self.report("speech", f"speeches[{si}] starts before the text before it ends")
             prev_end = max(prev_end, sp.span.end)
+            inside: list[tuple[str, Span]] = [
+                (f"preamble[{i}]", b.span) for i, b in enumerate(sp.preamble)
+            ]
+            stack = list(sp.sections)
+            while stack:
+                n = stack.pop()
+                stack.extend(n.children)
+                inside.append((f"node {n.marker!r}", n.span))
+            for what, s in inside:
+                if not sp.span.start <= s.start <= s.end <= sp.span.end:
+                    self.report(
+                        "speech",
+                        f"speeches[{si}].{what} [{s.start}, {s.end}) is outside the speech "
+                        f"[{sp.span.start}, {sp.span.end})",
+                    )
 
 
 def verify_lossless(doc: Document, original: str | None = None) -> list[str]:

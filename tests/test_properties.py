@@ -319,6 +319,9 @@ def test_checker_finds_broken_outlines() -> None:
             ),
         ),
         lambda d: setattr(d.speeches[0].sections[0].children[0], "level", 5),
+        lambda d: setattr(
+            d.speeches[0], "span", d.speeches[0].span.model_copy(update={"end": 10})
+        ),
     ]
     for i, breaker in enumerate(breakers):
         broken = parse(SAMPLE)
