@@ -10,6 +10,7 @@ import click
 import orjson
 
 from . import __version__
+from .decode import read_limited
 from .errors import SpeechtreeError
 from .models import json_schema
 from .options import DEFAULT_MAX_BYTES, ParseOptions
@@ -55,7 +56,7 @@ def parse_cmd(file: str, fmt: str, output: str, encoding: str | None, max_bytes:
     where = "<stdin>" if file == "-" else file
     try:
         if file == "-":
-            doc = parse(sys.stdin.buffer.read(), path=None, options=opts)
+            doc = parse(read_limited(sys.stdin.buffer, max_bytes), path=None, options=opts)
         else:
             doc = parse_file(file, options=opts)
     except SpeechtreeError as exc:

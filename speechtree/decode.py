@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import os
+import stat
+from typing import BinaryIO
 
 import regex
 
-from .errors import DecodeError, InputError
+from .errors import DecodeError, InputError, LimitError
 
 #: Tried in this order when the bytes carry no BOM and are not UTF-8.
 FALLBACK_ENCODINGS: tuple[str, ...] = ("gb18030", "big5", "utf_16_le", "utf_16_be")
@@ -166,3 +169,20 @@ def check_text(text: str, path: str | None = None) -> None:
             line=line,
             column=column,
         )
+
+
+def read_limited(stream: BinaryIO, max_bytes: int, path: str | None = None) -> bytes:
+    """All of ``stream``, but never more than ``max_bytes + 1`` bytes read: a
+    huge file, or an endless one (``/dev/zero``, a pipe), is rejected with a
+    LimitError instead of being read into memory first."""
+    data = stream.read(max_bytes + 1)
+    if len(data) <= max_bytes:
+        return data
+    size = f"over the limit of {max_bytes:,} bytes"
+    try:
+        st = os.fstat(stream.fileno())
+        if stat.S_ISREG(st.st_mode):
+            size = f"{st.st_size:,} bytes, over the limit of {max_bytes:,}"
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (a pipe, an in-memory stream): its size is unknown
+    raise LimitError(f"input is {size} (raise it with max_bytes / --max-bytes)", path=path)

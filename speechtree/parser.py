@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .decode import check_text, decode
+from .decode import check_text, decode, read_limited
 from .errors import InputError, LimitError
 from .markers import Marker, Recognizer
 from .models import Block, Document, Node, OutlineWarning, Source, Span, Speech, trusted
@@ -141,8 +141,10 @@ def parse(
 def parse_file(path: str | os.PathLike[str], *, options: ParseOptions | None = None) -> Document:
     """Read and parse one file."""
     p = Path(path)
+    limit = (options or ParseOptions()).max_bytes
     try:
-        data = p.read_bytes()
+        with p.open("rb") as fh:
+            data = read_limited(fh, limit, os.fspath(path))
     except FileNotFoundError:
         raise InputError("no such file", path=os.fspath(path)) from None
     except IsADirectoryError:

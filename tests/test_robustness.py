@@ -361,3 +361,22 @@ def test_unpaired_surrogates_are_an_input_error(text: str) -> None:
         parse(text, path="s.txt")
     assert err.value.line is not None and err.value.column is not None
     assert str(err.value).startswith(f"s.txt:{err.value.line}:{err.value.column}: ")
+
+
+def test_parse_file_reads_no_more_than_the_limit(tmp_path: Path) -> None:
+    """Regression: parse_file read the whole file before checking max_bytes."""
+    f = tmp_path / "big.txt"
+    f.write_bytes(b"a" * 5_000)
+    with pytest.raises(LimitError) as err:
+        parse_file(f, options=ParseOptions(max_bytes=1_000))
+    assert "5,000 bytes" in str(err.value) and "1,000" in str(err.value)
+    assert parse_file(f, options=ParseOptions(max_bytes=5_000)).source.length == 5_000
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_file_is_rejected_not_read() -> None:
+    with pytest.raises(LimitError, match="over the limit of 1,000 bytes"):
+        parse_file("/dev/zero", options=ParseOptions(max_bytes=1_000))
+    r = CliRunner().invoke(main, ["parse", "/dev/zero", "--max-bytes", "1000"])
+    assert r.exit_code == EXIT_LIMIT
+    assert r.stderr.startswith("speechtree: error: /dev/zero: input is over the limit")
