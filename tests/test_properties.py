@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -254,6 +255,17 @@ def test_mutated_corpus_speeches_keep_every_property(corpus_dir: Path) -> None:
         assert_all_properties(text)
 
     run()
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "tests" / "cases").glob("*.txt")) + sorted((ROOT / "examples").rglob("*.txt")),
+    ids=lambda p: p.name,
+)
+def test_bundled_cases_keep_every_property(path: Path) -> None:
+    doc = parse(path.read_bytes())
+    assert doc.original_text is not None
+    assert_all_properties(doc.original_text)
 
 
 def test_corpus_keeps_every_property(corpus_dir: Path) -> None:
