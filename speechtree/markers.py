@@ -114,11 +114,14 @@ class Recognizer:
         """Markers inside ``text`` after position ``start`` that pass the prose filters."""
         return list(self.iter_inline(text, start))
 
-    def iter_inline(self, text: str, start: int = 0) -> Iterator[Marker]:
-        """Like :meth:`inline`, lazily; quote nesting is counted from ``start``."""
+    def iter_inline(
+        self, text: str, start: int = 0, end: int | None = None
+    ) -> Iterator[Marker]:
+        """Like :meth:`inline`, lazily, and only up to ``end`` if given; quote
+        nesting is counted from ``start``."""
         depth = 0
         pos = start
-        for m in _CANDIDATE.finditer(text, start):
+        for m in _CANDIDATE.finditer(text, start, len(text) if end is None else end):
             a = m.start()
             if a == 0:
                 continue

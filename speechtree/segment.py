@@ -131,13 +131,15 @@ def _is_marker_only(rec: Recognizer, p: Para) -> bool:
 def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> bool:
     if not (a.ends_line and b.starts_line) or b.blank_before or b.line != a.end_line + 1:
         return False
+    b_marked = rec.leading(b.text) is not None
+    if _is_marker_only(rec, a):
+        # 一是 alone on its line, its text on the next; not 一、 above 二、.
+        return not b_marked
     if a.text[-1] in _ENDERS:
-        return _is_marker_only(rec, a)
+        return False
     if b.text[0] in _CONTINUERS:
         return True
-    if _is_marker_only(rec, a):
-        return True
-    if b.text.startswith("——") or rec.leading(b.text) is not None:
+    if b.text.startswith("——") or b_marked:
         return False
     if b.text[0] == "（" and b.text[-1] == "）":
         return False  # a note line of its own: （2019年12月27日至2020年1月19日）
@@ -248,20 +250,20 @@ def _run_in_after_stop(rec: Recognizer, text: str, seg: int) -> int | None:
     it (scraped speeches lose the line break: …意见。一、保护…) — unless it goes
     on a list inside the paragraph (…：第一，…。第二，…)."""
     seen: set[tuple[str, int | None]] = set()
-    inline: Iterator[Marker] | None = None  # started only when a candidate shows up
-    pending: Marker | None = None
+    scanned = seg  # inline markers before here are in ``seen``
     for stop_m in _STOP_BEFORE_RUN_IN.finditer(text, seg):
         mk = rec.heading_at(text, stop_m.end())
         if mk is None or mk.style not in _RUN_IN_AFTER_STOP:
             continue
-        if inline is None:
-            inline = rec.iter_inline(text, seg)
-            pending = next(inline, None)
-        while pending is not None and pending.start < mk.start:
-            if pending.start > seg:
-                seen.add((pending.style, pending.ordinal))
-            pending = next(inline, None)
-        if mk.ordinal is not None and mk.ordinal > 1 and (mk.style, mk.ordinal - 1) in seen:
+        if mk.ordinal is None or mk.ordinal <= 1:
+            return stop_m.end()
+        # Scan only the stretch since the last candidate: each character of
+        # the paragraph is scanned once, however many candidates it holds.
+        for m in rec.iter_inline(text, scanned, mk.start):
+            if m.start > seg:
+                seen.add((m.style, m.ordinal))
+        scanned = mk.start
+        if (mk.style, mk.ordinal - 1) in seen:
             continue
         return stop_m.end()
     return None
