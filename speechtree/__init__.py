@@ -11,6 +11,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .batch import parse_many
+from .check import verify_lossless
 from .errors import DecodeError, InputError, LimitError, SpeechtreeError
 from .models import (
     SCHEMA_VERSION,
@@ -53,4 +54,5 @@ __all__ = [
     "parse",
     "parse_file",
     "parse_many",
+    "verify_lossless",
 ]
