@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -154,6 +155,11 @@ _M = TypeVar("_M", bound=BaseModel)
 _set = object.__setattr__
 
 
+@functools.cache
+def _all_fields(cls: type[BaseModel]) -> set[str]:
+    return set(cls.model_fields)
+
+
 def trusted(cls: type[_M], **values: Any) -> _M:
     """Build a model from values the parser has already checked, skipping
     validation: what ``model_construct`` does, without its per-call field and
@@ -162,7 +168,9 @@ def trusted(cls: type[_M], **values: Any) -> _M:
     model, so a pydantic change that breaks this shows up there."""
     m = cls.__new__(cls)
     _set(m, "__dict__", values)
-    _set(m, "__pydantic_fields_set__", set(values))
+    # One shared set per class: every field is set, and a set per node was
+    # the largest single cost in memory (about 300 bytes a node).
+    _set(m, "__pydantic_fields_set__", _all_fields(cls))
     _set(m, "__pydantic_extra__", None)
     _set(m, "__pydantic_private__", None)
     return m
