@@ -43,6 +43,7 @@ _WORD_BEFORE_ONE = set("统唯同单万专划均整归合逐之第其初星礼�
 #: Nouns 要X: 三要素, 两要求 are not 三要…
 _YAO_NOUN = set("素求点件务领义旨员闻冲津塞案")
 _OPEN = set("“‘《「『（")
+_QUOTE_CHAR = re.compile("[“‘《「『（”’》」』）]")
 #: How far around a marker to look for the quotes that hold it.
 _QUOTE_REACH = 200
 _CLOSE = set("”’》」』）")
@@ -185,9 +186,9 @@ def _short_quote(text: str, a: int) -> bool:
 
 def _quote_depth(text: str, a: int, b: int, depth: int) -> int:
     """Nesting depth of quotes/brackets at ``b``, continuing from ``depth`` at ``a``."""
-    for ch in text[a:b]:
-        if ch in _OPEN:
+    for m in _QUOTE_CHAR.finditer(text, a, b):  # visit the quote marks only
+        if m.group() in _OPEN:
             depth += 1
-        elif ch in _CLOSE and depth > 0:
+        elif depth > 0:
             depth -= 1
     return depth
