@@ -33,6 +33,7 @@ from typing import Literal, TypeVar
 import orjson
 import yaml
 
+from .decode import read_limited
 from .errors import InputError, SpeechtreeError
 from .models import Document
 from .options import ParseOptions
@@ -205,8 +206,10 @@ def _gc_paused() -> Iterator[None]:
 # -- reading -----------------------------------------------------------------
 
 
-def _read(path: str) -> bytes:
-    """The bytes of a regular file; never blocks on a FIFO or device."""
+def _read(path: str, options: ParseOptions | None) -> bytes:
+    """The bytes of a regular file; never blocks on a FIFO or device, and
+    never reads more than the size limit allows (a 10 GB file is refused
+    after ``max_bytes + 1`` bytes, not read whole)."""
     try:
         st = os.stat(path)
         if stat.S_ISDIR(st.st_mode):
@@ -214,7 +217,7 @@ def _read(path: str) -> bytes:
         if not stat.S_ISREG(st.st_mode):
             raise InputError("not a regular file", path=path)
         with open(path, "rb") as fh:
-            return fh.read()
+            return read_limited(fh, (options or ParseOptions()).max_bytes, path)
     except FileNotFoundError:
         msg = "dangling symbolic link" if os.path.islink(path) else "no such file"
         raise InputError(msg, path=path) from None
@@ -234,7 +237,7 @@ class _ParseTask:
 def _parse_one(task: _ParseTask) -> Result:
     try:
         with _gc_paused():
-            doc = parse(_read(task.path), path=task.path, options=task.options)
+            doc = parse(_read(task.path, task.options), path=task.path, options=task.options)
     except Exception as exc:  # one bad file never stops the batch
         return Result(task.path, failure=Failure.of(task.path, exc))
     return Result(task.path, document=doc)
@@ -499,7 +502,7 @@ def _convert_one(task: _ConvertTask) -> FileOutcome:
             except Exception as exc:  # reported, not raised
                 raise OutputError(f"existing output cannot be read for the table: {exc}") from None
             return FileOutcome(task.rel, "skipped", rows=tuple(rows(old, file=task.rel)))
-        data = _read(task.src)
+        data = _read(task.src, task.options)
         with _gc_paused():
             doc = parse(data, path=task.rel, options=task.options)
             out = render(doc, task.fmt).encode("utf-8")

@@ -11,7 +11,7 @@ import orjson
 import pytest
 from click.testing import CliRunner, Result
 
-from speechtree import parse
+from speechtree import ParseOptions, parse
 from speechtree.batch import (
     ERRORS_FILE,
     Summary,
@@ -411,3 +411,45 @@ def test_yaml_outputs_are_read_back_for_the_table_on_resume(
     assert r.exit_code == 0, r.stderr
     assert "0 converted, 3 skipped" in r.stderr
     assert t1.read_bytes() == t2.read_bytes()
+
+
+def test_unreadable_file_is_recorded_even_when_running_as_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Root reads a mode-000 file anyway, so the permission error is made
+    where the batch opens files: the same path a real EACCES takes."""
+    import builtins
+
+    import speechtree.batch as batch_mod
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "ok.txt").write_text(SPEECH, encoding="utf-8")
+    (src / "locked.txt").write_text(SPEECH, encoding="utf-8")
+    real_open = builtins.open
+
+    def guarded_open(file: object, *args: object, **kwargs: object) -> object:
+        if str(file).endswith("locked.txt"):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(batch_mod, "open", guarded_open, raising=False)
+    out = tmp_path / "out"
+    summary = convert_folder(src, out, jobs=1)
+    assert (summary.written, summary.failed) == (1, 1)
+    assert errors(out) == [
+        {"path": "locked.txt", "error": "InputError", "message": "Permission denied"}
+    ]
+    assert set(outputs(out)) == {"ok.json"}
+
+
+def test_a_huge_file_is_refused_without_being_read_whole(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    with open(src / "huge.txt", "wb") as fh:
+        fh.truncate(50_000_000)  # sparse: 50 MB of zeros, cheap to make
+    out = tmp_path / "out"
+    summary = convert_folder(src, out, jobs=1, options=ParseOptions(max_bytes=1000))
+    assert summary.failed == 1
+    (err,) = errors(out)
+    assert err["error"] == "LimitError" and "50,000,000 bytes" in err["message"]
