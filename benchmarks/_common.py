@@ -25,6 +25,14 @@ def corpus_files() -> list[Path]:
     return sorted(corpus_dir().rglob("*.txt"))
 
 
+def corpus_repeated(mb: float) -> tuple[list[Path], int, int]:
+    """The corpus files, their total size in bytes, and how many copies of
+    the corpus make at least ``mb`` megabytes."""
+    files = corpus_files()
+    one = sum(p.stat().st_size for p in files)
+    return files, one, max(1, -(-int(mb * 1e6) // one))
+
+
 def best_of(n: int, fn: Callable[[], object]) -> tuple[float, float]:
     """The fastest of ``n`` runs as (wall seconds, CPU seconds of this process).
     CPU time is the fairer figure for one process on a machine that is busy

@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import corpus_files
+from _common import corpus_repeated
 
 from speechtree.batch import convert_folder
 
@@ -48,9 +48,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2, help="runs per setting; the best counts")
     args = ap.parse_args()
 
-    files = corpus_files()
-    one = sum(p.stat().st_size for p in files)
-    times = max(1, -(-int(args.mb * 1e6) // one))
+    files, one, times = corpus_repeated(args.mb)
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in"
         for k in range(times):

@@ -17,7 +17,7 @@ import argparse
 import re
 from pathlib import Path
 
-from _common import best_of, corpus_files
+from _common import best_of, corpus_repeated
 
 from speechtree import parse_file
 from speechtree.errors import SpeechtreeError
@@ -60,9 +60,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="runs per side; the best counts")
     args = ap.parse_args()
 
-    files = corpus_files()
-    one = sum(p.stat().st_size for p in files)
-    times = max(1, -(-int(args.mb * 1e6) // one))
+    files, one, times = corpus_repeated(args.mb)
     paths = files * times
     size = one * times
     print(f"corpus: {len(files)} files, {one / 1e6:.2f} MB; x{times} = "
