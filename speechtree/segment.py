@@ -48,9 +48,6 @@ class Para:
     def end_line(self) -> int:
         return self.last_line or self.line
 
-    def norm_span(self, a: int, b: int) -> tuple[int, int]:
-        return self.pmap.span(a, b)
-
     def sub(self, a: int, b: int, *, starts_line: bool, ends_line: bool) -> Para:
         """The part ``text[a:b]`` as a paragraph of its own."""
         pm = self.pmap.slice(a, b)
