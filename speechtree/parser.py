@@ -253,8 +253,10 @@ class _Parser:
             if lead is not None and not lead.is_label:
                 events.append(Event(i, lead, True, lead_in))
                 start = lead.end
+            text = paras[i].text
             events.extend(
-                Event(i, mk, False, lead_in) for mk in self.rec.inline(paras[i].text, start)
+                Event(i, mk, False, lead_in, _own_lead_in(text, mk.start))
+                for mk in self.rec.inline(text, start)
             )
         events = self.builder.keep_enumerations(events)
         resets = frozenset(
@@ -354,6 +356,16 @@ class _Parser:
     @staticmethod
     def _clean_block(ctx: _Context, a: int, b: int) -> str:
         return ctx.original[a:b].strip(_WS)
+
+
+def _own_lead_in(text: str, pos: int) -> bool:
+    """Is the marker at ``pos`` introduced by a clause of its own: ``：`` right
+    before it, and a full stop before that clause (…。今年要采取四项措施：一要)?"""
+    if pos == 0 or text[pos - 1] != "：":
+        return False
+    stop = max(text.rfind("。", 0, pos), text.rfind("；", 0, pos))
+    colon = text.rfind("：", 0, pos - 1)
+    return stop >= 0 and colon < stop
 
 
 def _clean_title(raw: str) -> str:

@@ -25,6 +25,9 @@ class Event:
     #: The paragraph before this one ends with a colon (…有以下特征：), so it
     #: introduces this paragraph's list.
     after_lead_in: bool = False
+    #: The marker follows a colon that ends a clause of its own, begun after a
+    #: full stop (…。今年要采取四项措施：一要…).
+    own_lead_in: bool = False
 
 
 @dataclass
@@ -229,10 +232,12 @@ class TreeBuilder:
                 if top is not None and not top.heading:
                     if top.para == e.para:
                         # A list inside the paragraph an item opens elaborates
-                        # it (三要…。…四个提高：一是…); inside running text,
-                        # 二要…：一要…二要… nests but 三是… then 一要… is a new list.
+                        # it (三要…。…四个提高：一是…). Inside running text,
+                        # 二要…。…一要…二要… nests, but a list with a lead-in
+                        # sentence of its own (…。今年要采取四项措施：一要…) or
+                        # 三是… then 一要… is a new list.
                         nest = top.opens_para or not (
-                            top.family == fam and top.style != mk.style
+                            (top.family == fam and top.style != mk.style) or e.own_lead_in
                         )
                     else:
                         # A list of another kind right after an item and its
