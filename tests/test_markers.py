@@ -1,0 +1,58 @@
+"""The recogniser: the inline scanner agrees with the full one, and the
+grammar reads every style's example."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from speechtree import markers
+from speechtree.grammar import classify
+from speechtree.markers import Recognizer
+from speechtree.styles import DEFAULT_TABLE, STYLES, Style
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXTS = [
+    p.read_text(encoding="utf-8")
+    for p in sorted((ROOT / "tests" / "cases").glob("*.txt"))
+    + sorted((ROOT / "examples" / "speeches").glob("*.txt"))
+    if not p.name.endswith(".gbk.txt")
+]
+PIECES = ["一、", "（一）", "(2)", "1.", "2、", "3）", "①", "第一，", "第二部分", "第三条", "一是",
+          "二要", "其一，", "一方面", "另一方面", "首先，", "其次是", "最后，", "篇一", "一.",
+          "统一是", "。", "；", "：", "，", "“", "”", "加强", "工作", "1-8月", "8.5%"]
+
+
+def both_ways(text: str) -> tuple[list[tuple[str, int | None, int]], ...]:
+    rec = Recognizer(DEFAULT_TABLE)
+    fast = [(m.style, m.ordinal, m.start) for m in rec.inline(text)]
+    saved = markers._INLINE_CANDIDATE
+    markers._INLINE_CANDIDATE = markers._CANDIDATE
+    try:
+        full = [(m.style, m.ordinal, m.start) for m in Recognizer(DEFAULT_TABLE).inline(text)]
+    finally:
+        markers._INLINE_CANDIDATE = saved
+    return fast, full
+
+
+@pytest.mark.parametrize("i", range(len(TEXTS)))
+def test_inline_scanner_agrees_with_the_full_one_on_bundled_text(i: int) -> None:
+    for para in TEXTS[i].splitlines():
+        fast, full = both_ways(para)
+        assert fast == full
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_inline_scanner_agrees_with_the_full_one_on_marker_soup(text: str) -> None:
+    fast, full = both_ways(text)
+    assert fast == full
+
+
+@pytest.mark.parametrize("style", STYLES, ids=lambda s: s.name)
+def test_every_style_example_is_read_as_its_style(style: Style) -> None:
+    got = classify(style.example)
+    assert got is not None and got[0] == style.name
