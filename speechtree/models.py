@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import orjson
@@ -160,20 +160,32 @@ def _all_fields(cls: type[BaseModel]) -> set[str]:
     return set(cls.model_fields)
 
 
-def trusted(cls: type[_M], **values: Any) -> _M:
-    """Build a model from values the parser has already checked, skipping
-    validation: what ``model_construct`` does, without its per-call field and
-    alias walk (the parser builds two of these per outline node). Every field
-    must be given. ``tests/test_api.py`` checks the result equals a validated
-    model, so a pydantic change that breaks this shows up there."""
-    m = cls.__new__(cls)
-    _set(m, "__dict__", values)
+def trusted_builder(cls: type[_M]) -> Callable[..., _M]:
+    """A constructor for ``cls`` that takes values the parser has already
+    checked and skips validation: what ``model_construct`` does, without its
+    per-call field and alias walk (the parser builds three models per outline
+    node). Every field must be given, as a keyword. ``tests/test_api.py``
+    checks the result equals a validated model, so a pydantic change that
+    breaks this shows up there."""
+    new = cls.__new__
     # One shared set per class: every field is set, and a set per node was
     # the largest single cost in memory (about 300 bytes a node).
-    _set(m, "__pydantic_fields_set__", _all_fields(cls))
-    _set(m, "__pydantic_extra__", None)
-    _set(m, "__pydantic_private__", None)
-    return m
+    fields = _all_fields(cls)
+
+    def build(**values: Any) -> _M:
+        m = new(cls)
+        _set(m, "__dict__", values)
+        _set(m, "__pydantic_fields_set__", fields)
+        _set(m, "__pydantic_extra__", None)
+        _set(m, "__pydantic_private__", None)
+        return m
+
+    return build
+
+
+def trusted(cls: type[_M], **values: Any) -> _M:
+    """``trusted_builder(cls)(**values)``: one model built without validation."""
+    return trusted_builder(cls)(**values)
 
 
 def json_schema() -> dict[str, Any]:

@@ -7,15 +7,25 @@ import hashlib
 import os
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from .decode import check_text, decode, read_limited
 from .errors import InputError, LimitError
 from .markers import Marker, Recognizer
-from .models import Block, Document, Node, OutlineWarning, Source, Span, Speech, trusted
+from .models import (
+    Block,
+    Document,
+    Node,
+    OutlineWarning,
+    Source,
+    Span,
+    Speech,
+    trusted_builder,
+)
 from .normalize import Normalized, normalize
+from .offsets import line_starts
 from .options import ParseOptions
 from .segment import Para, segment
 from .speeches import (
@@ -46,44 +56,43 @@ class _Context:
     nt: Normalized
     paras: list[Para]
     line_starts: list[int]
-    _ends: dict[tuple[int, bool], list[int]] = field(default_factory=dict)
+    _same: bool = False
 
     @property
     def original(self) -> str:
         return self.nt.original
 
+    def __post_init__(self) -> None:
+        # Most texts need no normalising edit that moves characters: then a
+        # normalised offset is the original one and the map can be skipped.
+        self._same = self.nt.map.is_identity()
+
     def ostart(self, p: Para, i: int) -> int:
-        return self.nt.map.start(p.pmap.start(i))
+        n = p.base + i if p.pmap is None else p.pmap.start(i)
+        return n if self._same else self.nt.map.start(n)
 
     def oend(self, p: Para, i: int) -> int:
         """Original offset just after paragraph character ``i``."""
-        return self.nt.map.end(p.pmap.end(i) - 1)
+        n = p.base + i + 1 if p.pmap is None else p.pmap.end(i)
+        return n if self._same else self.nt.map.end(n - 1)
 
     def para_span(self, p: Para) -> tuple[int, int]:
         return self.ostart(p, 0), self.oend(p, len(p.text) - 1)
-
-    def title_end(self, para: int, start: int, stop: int, *, heading_rule: bool) -> int:
-        """End of a title that starts at ``start`` in paragraph ``para``: just
-        after the first sentence end (``。！？``, and ``；`` for items) before
-        ``stop``, else ``stop``. Sentence ends are found once per paragraph."""
-        key = (para, heading_rule)
-        ends = self._ends.get(key)
-        if ends is None:
-            rx = _HEADING_END if heading_rule else _ITEM_END
-            ends = [m.end() for m in rx.finditer(self.paras[para].text)]
-            self._ends[key] = ends
-        k = bisect_right(ends, start)
-        return ends[k] if k < len(ends) and ends[k] - 1 < stop else stop
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self.line_starts, offset)
 
     def span(self, a: int, b: int) -> Span:
         b = max(a, b)
-        # Built from checked offsets: construct without re-validating (hot path).
-        return trusted(
-            Span, start=a, end=b, line=self.line_of(a), end_line=self.line_of(max(a, b - 1))
+        ls = self.line_starts
+        return _new_span(
+            start=a, end=b, line=bisect_right(ls, a), end_line=bisect_right(ls, max(a, b - 1))
         )
+
+
+# Built from checked offsets: constructed without re-validating (hot path).
+_new_span = trusted_builder(Span)
+_new_node = trusted_builder(Node)
 
 
 def _table(options: ParseOptions) -> StyleTable:
@@ -165,8 +174,7 @@ class _Parser:
         nt = normalize(text)
         paras = self._split_labels(segment(nt, self.rec))
         # Lines end where the normaliser ends them: CRLF, LF, or a lone CR.
-        line_starts = [0] + [m.end() for m in re.finditer(r"\r\n?|\n", text)]
-        ctx = _Context(nt, paras, line_starts)
+        ctx = _Context(nt, paras, line_starts(text))
         leads = [self._lead(p) for p in paras]
         contents = (
             find_contents(paras, leads, self.table) if self.options.detect_contents else set()
@@ -193,7 +201,7 @@ class _Parser:
     # -- paragraphs ---------------------------------------------------------
 
     def _lead(self, p: Para) -> Marker | None:
-        mk = self.rec.leading(p.text)
+        mk = p.lead
         if mk is not None and mk.is_label and not self._label_ok(mk, p.text):
             return None
         return mk
@@ -211,17 +219,20 @@ class _Parser:
         """``第一篇：在…上的讲话`` → the label and the title as two paragraphs."""
         out: list[Para] = []
         for p in paras:
-            mk = self.rec.leading(p.text)
+            mk = p.lead
             if (
                 mk is not None
                 and mk.is_label
                 and mk.end < len(p.text)
                 and self._label_ok(mk, p.text)
             ):
-                first = p.sub(0, mk.end, starts_line=p.starts_line, ends_line=False)
+                rec = self.rec
+                first = p.sub(rec, 0, mk.end, starts_line=p.starts_line, ends_line=False)
                 first.blank_before = p.blank_before
                 out.append(first)
-                out.append(p.sub(mk.end, len(p.text), starts_line=False, ends_line=p.ends_line))
+                out.append(
+                    p.sub(rec, mk.end, len(p.text), starts_line=False, ends_line=p.ends_line)
+                )
             else:
                 out.append(p)
         return out
@@ -318,39 +329,45 @@ class _Parser:
     def _nodes(self, ctx: _Context, built: list[Built], region_end: int) -> list[Node]:
         """Model nodes for the built tree, with titles, bodies and spans."""
         paras = ctx.paras
-        starts = [ctx.ostart(paras[b.event.para], b.event.marker.start) for b in built]
+        original = ctx.original
+        ostart, oend, span = ctx.ostart, ctx.oend, ctx.span
+        n = len(built)
+        starts = [ostart(paras[b.event.para], b.event.marker.start) for b in built]
         nodes: list[Node] = []
-        for k, b in enumerate(built):
+        # Last to first, so a node's children exist when it is built.
+        for k in range(n - 1, -1, -1):
+            b = built[k]
             e = b.event
             p = paras[e.para]
+            text = p.text
             mk = e.marker
-            # The title stops at the next marker in the same paragraph, if any.
-            stop = len(p.text)
-            if k + 1 < len(built) and built[k + 1].event.para == e.para:
+            # The title stops at the first sentence end (。！？, and ； for
+            # items), or at the next marker in the same paragraph, if any.
+            stop = len(text)
+            if k + 1 < n and built[k + 1].event.para == e.para:
                 stop = built[k + 1].event.marker.start
-            t_end = ctx.title_end(e.para, mk.end, stop, heading_rule=e.at_start)
+            end_m = (_HEADING_END if e.at_start else _ITEM_END).search(text, mk.end, stop)
+            t_end = end_m.end() if end_m is not None else stop
             m_start = starts[k]
-            t_start = ctx.ostart(p, mk.end) if mk.end < len(p.text) else ctx.oend(p, mk.end - 1)
-            t_stop = ctx.oend(p, t_end - 1) if t_end > mk.end else t_start
-            body_end = starts[k + 1] if k + 1 < len(built) else region_end
-            body = ctx.original[t_stop:body_end].strip(_WS)
+            m_end = oend(p, mk.end - 1)
+            t_start = ostart(p, mk.end) if mk.end < len(text) else m_end
+            t_stop = oend(p, t_end - 1) if t_end > mk.end else t_start
+            body_end = starts[k + 1] if k + 1 < n else region_end
             nodes.append(
-                trusted(
-                    Node,
+                _new_node(
                     kind=b.kind,
                     style=mk.style,
-                    marker=ctx.original[m_start : ctx.oend(p, mk.end - 1)].strip(_WS),
+                    marker=original[m_start:m_end].strip(_WS),
                     ordinal=b.ordinal,
                     level=b.level,
-                    title=_clean_title(ctx.original[t_start:t_stop]),
-                    text=body,
-                    span=ctx.span(m_start, max(body_end, t_stop)),
-                    title_span=ctx.span(t_start, t_stop),
-                    children=[],
+                    title=_clean_title(original[t_start:t_stop]),
+                    text=original[t_stop:body_end].strip(_WS),
+                    span=span(m_start, max(body_end, t_stop)),
+                    title_span=span(t_start, t_stop),
+                    children=[nodes[n - 1 - c] for c in b.children],
                 )
             )
-        for k, b in enumerate(built):
-            nodes[k].children = [nodes[c] for c in b.children]
+        nodes.reverse()
         return nodes
 
     @staticmethod
@@ -370,4 +387,6 @@ def _own_lead_in(text: str, pos: int) -> bool:
 
 def _clean_title(raw: str) -> str:
     """A title as one line: line breaks inside it removed, edge punctuation dropped."""
-    return _LINEBREAK.sub("", raw).lstrip(_LEAD_TRIM).rstrip(_TRIM_TITLE)
+    if "\n" in raw or "\r" in raw:
+        raw = _LINEBREAK.sub("", raw)
+    return raw.lstrip(_LEAD_TRIM).rstrip(_TRIM_TITLE)

@@ -11,8 +11,12 @@ from .normalize import WIDE, Normalized
 from .offsets import OffsetMap
 
 #: A gap of two or more spaces with an ideographic one among them separates
-#: paragraphs inside a line (single-line scrapes use 　　 as the break).
-_GAP = re.compile(r"[ \u3000]*\u3000[ \u3000]+|[ \u3000]+\u3000[ \u3000]*")
+#: paragraphs inside a line (single-line scrapes use 　　 as the break). The
+#: pattern finds runs of two or more spaces; the code keeps those with a
+#: U+3000. (A pattern that opens with a character class is searched in C from
+#: one possible start to the next; the exact pattern, which opens with an
+#: optional part, cost several µs per indented line.)
+_GAP_RUN = re.compile("[ \u3000]{2,}")
 _SPACE = re.compile(r"[ \u3000]+")
 #: A line ending in one of these ends its sentence; others may be broken.
 _ENDERS = set("。！？；：…”’」』）》!?")
@@ -31,10 +35,17 @@ _CLAUSE_END = re.compile(r"[。！？；，]")
 
 @dataclass(slots=True)
 class Para:
-    """One paragraph: its matching text (no whitespace) and where it came from."""
+    """One paragraph: its matching text (no whitespace) and where it came from.
+
+    Most paragraphs are one unbroken stretch of the normalised text; for them
+    ``pmap`` is None and character ``i`` is normalised character ``base + i``.
+    A paragraph with spaces taken out, or joined from lines, has a ``pmap``.
+    """
 
     text: str
-    pmap: OffsetMap  # text index -> normalised index
+    base: int
+    pmap: OffsetMap | None  # text index -> normalised index, when not base + i
+    lead: Marker | None  # the marker that opens ``text`` (Recognizer.leading)
     line: int  # 1-based line of its first character
     blank_before: bool
     starts_line: bool
@@ -48,18 +59,38 @@ class Para:
     def end_line(self) -> int:
         return self.last_line or self.line
 
-    def sub(self, a: int, b: int, *, starts_line: bool, ends_line: bool) -> Para:
+    def norm_start(self, i: int) -> int:
+        """Normalised offset of character ``i``."""
+        return self.base + i if self.pmap is None else self.pmap.start(i)
+
+    def norm_end(self, i: int) -> int:
+        """Normalised offset just after character ``i``."""
+        return self.base + i + 1 if self.pmap is None else self.pmap.end(i)
+
+    def offset_map(self) -> OffsetMap:
+        if self.pmap is not None:
+            return self.pmap
+        pm = OffsetMap()
+        pm.copy(self.base, len(self.text))
+        return pm
+
+    def sub(self, rec: Recognizer, a: int, b: int, *, starts_line: bool, ends_line: bool) -> Para:
         """The part ``text[a:b]`` as a paragraph of its own."""
-        pm = self.pmap.slice(a, b)
-        return Para(self.text[a:b], pm, self.line, False, starts_line, ends_line, self.joined)
+        text = self.text[a:b]
+        pm = None if self.pmap is None else self.pmap.slice(a, b)
+        return Para(
+            text, self.base + a, pm, rec.leading(text), self.line, False, starts_line,
+            ends_line, self.joined,
+        )
 
 
-def _piece(norm: str, a: int, b: int, line: int, blank_before: bool, sl: bool, el: bool) -> Para:
-    pm = OffsetMap()
+def _piece(
+    rec: Recognizer, norm: str, a: int, b: int, line: int, blank_before: bool, sl: bool, el: bool
+) -> Para:
     s = norm[a:b]
     if " " not in s and WIDE not in s:  # the common case: nothing to take out
-        pm.copy(a, b - a)
-        return Para(s, pm, line, blank_before, sl, el)
+        return Para(s, a, None, rec.leading(s), line, blank_before, sl, el)
+    pm = OffsetMap()
     parts: list[str] = []
     pos = a
     for m in _SPACE.finditer(norm, a, b):
@@ -70,32 +101,34 @@ def _piece(norm: str, a: int, b: int, line: int, blank_before: bool, sl: bool, e
     if pos < b:
         parts.append(norm[pos:b])
         pm.copy(pos, b - pos)
-    return Para("".join(parts), pm, line, blank_before, sl, el)
+    text = "".join(parts)
+    return Para(text, 0, pm, rec.leading(text), line, blank_before, sl, el)
 
 
-def _concat(a: Para, b: Para) -> Para:
+def _concat(rec: Recognizer, a: Para, b: Para) -> Para:
     pm = OffsetMap()
-    pm.extend(a.pmap)
-    pm.extend(b.pmap)
+    pm.extend(a.offset_map())
+    pm.extend(b.offset_map())
+    text = a.text + b.text
     return Para(
-        a.text + b.text, pm, a.line, a.blank_before, a.starts_line, b.ends_line, True, b.end_line
+        text, 0, pm, rec.leading(text), a.line, a.blank_before, a.starts_line, b.ends_line,
+        True, b.end_line,
     )
 
 
-def raw_paragraphs(nt: Normalized) -> list[Para]:
+def raw_paragraphs(nt: Normalized, rec: Recognizer) -> list[Para]:
     """Paragraphs as the layout shows them: lines, split at 　　 gaps."""
     norm = nt.text
     out: list[Para] = []
     pos = 0
     blank = False
     ws = " " + WIDE
+    leading = rec.leading
     for line_no, line in enumerate(norm.split("\n"), 1):
         end = pos + len(line)
         if " " not in line and WIDE not in line:
             if line:  # the common case: one paragraph, nothing to take out
-                pm = OffsetMap()
-                pm.copy(pos, len(line))
-                out.append(Para(line, pm, line_no, blank, True, True))
+                out.append(Para(line, pos, None, leading(line), line_no, blank, True, True))
                 blank = False
             else:
                 blank = True
@@ -103,14 +136,16 @@ def raw_paragraphs(nt: Normalized) -> list[Para]:
             bounds: list[tuple[int, int]] = []
             seg_start = pos
             if WIDE in line:
-                for g in _GAP.finditer(norm, pos, end):
-                    if len(g.group()) >= 2:
+                for g in _GAP_RUN.finditer(norm, pos, end):
+                    if WIDE in g.group():
                         bounds.append((seg_start, g.start()))
                         seg_start = g.end()
             bounds.append((seg_start, end))
             pieces = [(a, b) for a, b in bounds if norm[a:b].strip(ws)]
             for k, (a, b) in enumerate(pieces):
-                p = _piece(norm, a, b, line_no, blank and k == 0, k == 0, k == len(pieces) - 1)
+                p = _piece(
+                    rec, norm, a, b, line_no, blank and k == 0, k == 0, k == len(pieces) - 1
+                )
                 if p.text:
                     out.append(p)
             blank = False
@@ -121,14 +156,14 @@ def raw_paragraphs(nt: Normalized) -> list[Para]:
 
 
 def _is_marker_only(rec: Recognizer, p: Para) -> bool:
-    mk = rec.leading(p.text)
+    mk = p.lead
     return mk is not None and not mk.is_label and mk.end == len(p.text)
 
 
 def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> bool:
     if not (a.ends_line and b.starts_line) or b.blank_before or b.line != a.end_line + 1:
         return False
-    b_marked = rec.leading(b.text) is not None
+    b_marked = b.lead is not None
     if _is_marker_only(rec, a):
         # 一是 alone on its line, its text on the next; not 一、 above 二、.
         return not b_marked
@@ -142,7 +177,7 @@ def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> boo
         return False  # a note line of its own: （2019年12月27日至2020年1月19日）
     if _trailing_heading(rec, a.text) is not None:
         return False
-    lead = rec.leading(a.text)
+    lead = a.lead
     if lead is None or (not lead.is_label and _SENTENCE_END.search(a.text)):
         # A long line cut mid-sentence (PDF or fixed-width wrapping).
         return len(a.text) >= 30
@@ -167,7 +202,7 @@ def join_broken_lines(rec: Recognizer, paras: list[Para]) -> list[Para]:
         while i < len(paras) and _should_join(
             rec, cur, paras[i], paras[i + 1] if i + 1 < len(paras) else None
         ):
-            cur = _concat(cur, paras[i])
+            cur = _concat(rec, cur, paras[i])
             i += 1
         out.append(cur)
     return out
@@ -188,11 +223,11 @@ def split_run_ins(rec: Recognizer, paras: list[Para]) -> list[Para]:
 
 def _split_one(rec: Recognizer, p: Para) -> list[Para]:
     text = p.text
-    lead = rec.leading(text)
+    lead = p.lead
     if (
-        (lead is None or lead.is_label)
-        and _STOP_BEFORE_RUN_IN.search(text) is None
+        _STOP_BEFORE_RUN_IN.search(text) is None
         and _STOP_BEFORE_MARKER.search(text, max(0, len(text) - 52)) is None
+        and (lead is None or lead.is_label or not _run_in_room(text, lead))
     ):
         return [p]  # most paragraphs: nothing that could split them
     cuts = _cuts(rec, text)
@@ -203,11 +238,19 @@ def _split_one(rec: Recognizer, p: Para) -> list[Para]:
     for k in range(len(bounds) - 1):
         a, b = bounds[k], bounds[k + 1]
         piece = p.sub(
+            rec,
             a, b, starts_line=p.starts_line and a == 0, ends_line=p.ends_line and b == len(p.text)
         )
         piece.blank_before = p.blank_before and a == 0
         out.append(piece)
     return out
+
+
+def _run_in_room(text: str, lead: Marker) -> bool:
+    """Could a lower heading be run into the heading ``lead`` opens (a
+    bracketed or circled marker before its first full stop)?"""
+    stop = _SENTENCE_END.search(text, lead.end)
+    return _RUN_IN_START.search(text, lead.end, stop.start() if stop else len(text)) is not None
 
 
 def _cuts(rec: Recognizer, text: str) -> list[int]:
@@ -299,6 +342,6 @@ def _run_in_candidates(rec: Recognizer, text: str, a: int, b: int) -> Iterator[M
 
 
 def segment(nt: Normalized, rec: Recognizer) -> list[Para]:
-    paras = raw_paragraphs(nt)
+    paras = raw_paragraphs(nt, rec)
     paras = join_broken_lines(rec, paras)
     return split_run_ins(rec, paras)

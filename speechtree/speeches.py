@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-
-import regex
 
 from .markers import Marker
 from .segment import Para
 from .styles import StyleTable
 
-_GENRE = regex.compile(
+_GENRE = re.compile(
     r"(?:讲话|报告|致辞|发言|演讲|讲稿|说明|总结|意见|决定|通知|贺词|贺信|提纲|纪要|白皮书|行动)"
     r"(?:（[^）]{0,12}）)?(?:\[[^\]]{0,6}\])?$"
 )
-_GENRE_IN = regex.compile(r"讲话|报告|致辞|发言|演讲|讲稿|说明|贺词|会议上|大会上")
-_SENTENCE = regex.compile(r"[。！？；]")
-_ANNEX = regex.compile(
+_GENRE_IN = re.compile(r"讲话|报告|致辞|发言|演讲|讲稿|说明|贺词|会议上|大会上")
+_SENTENCE = re.compile(r"[。！？；]")
+_ANNEX = re.compile(
     r"(?:(?:附件|附录|附表)[0-9一二三四五六七八九十]*[：:]?.{0,24}|名词解释|名词注释|注释|注解)[：:]?"
 )
 _NOT_TITLE_START = ("——", "来源", "时间", "发表", "发布", "当前位置", "作者", "编辑", "【")
@@ -218,18 +217,18 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
         if mk is not None and not mk.is_label:
             last_at[_key(mk, paras[i].text)] = i
 
+    toc = [_toc_line(p, mk, table) for p, mk in zip(paras, leads, strict=True)]
     i = 0
     while i < n:
-        if not _toc_line(paras[i], leads[i], table):
+        if not toc[i]:
             i += 1
             continue
         j = i
         marked: list[int] = []
         while j < n and (
-            _toc_line(paras[j], leads[j], table)
-            or (len(paras[j].text) <= 20 and not _SENTENCE.search(paras[j].text))
+            toc[j] or (len(paras[j].text) <= 20 and not _SENTENCE.search(paras[j].text))
         ):
-            if _toc_line(paras[j], leads[j], table):
+            if toc[j]:
                 marked.append(j)
             j += 1
         # A 目录 line may sit a few short lines (前言) above the first entry.

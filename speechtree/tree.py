@@ -10,14 +10,16 @@ continues an outer series returns to it (一要 二要 [一要 二要 三要] �
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .markers import Marker
 from .styles import StyleTable
 
 
-@dataclass(frozen=True)
-class Event:
-    """A marker in document order: which paragraph, and whether it opens it."""
+class Event(NamedTuple):
+    """A marker in document order: which paragraph, and whether it opens it.
+
+    (Immutable; a NamedTuple because it is built once per marker.)"""
 
     para: int
     marker: Marker
@@ -30,7 +32,7 @@ class Event:
     own_lead_in: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Built:
     event: Event
     kind: str  # "heading" | "item"
@@ -47,7 +49,7 @@ class TreeWarning:
     para: int
 
 
-@dataclass
+@dataclass(slots=True)
 class _Frame:
     node: int
     family: str
