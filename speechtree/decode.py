@@ -26,11 +26,23 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
-def _looks_binary(text: str) -> bool:
+_SAMPLE = 65536
+#: Every byte value but the ones _CONTROL matches (for bytes.translate).
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if not _CONTROL.match(chr(b)))
+
+
+def _looks_binary(text: str, utf8: bytes | None = None) -> bool:
+    """Do control characters make up over 1% of the first 64 Ki characters?
+    ``utf8``, when given, is ``text`` as UTF-8: control characters are single
+    bytes there, and counting bytes is three times faster than a regex."""
     if not text:
         return False
-    sample = text[:65536]
-    return len(_CONTROL.findall(sample)) > max(2, len(sample) // 100)
+    sample = text[:_SAMPLE]
+    if utf8 is not None and len(text) <= _SAMPLE:
+        n_control = len(utf8.translate(None, _NOT_CONTROL_BYTES))
+    else:
+        n_control = len(_CONTROL.findall(sample))
+    return n_control > max(2, len(sample) // 100)
 
 
 def decode(data: bytes, encoding: str | None = None, path: str | None = None) -> tuple[str, str]:
@@ -63,7 +75,7 @@ def decode(data: bytes, encoding: str | None = None, path: str | None = None) ->
     except UnicodeDecodeError:
         pass
     else:
-        if not _looks_binary(text):
+        if not _looks_binary(text, data):
             return text, "utf-8"
         # Valid UTF-8 full of NULs: most likely UTF-16 without a BOM
         # (ASCII digits and Latin letters have a zero byte there).
@@ -177,7 +189,15 @@ def read_limited(stream: BinaryIO, max_bytes: int, path: str | None = None) -> b
     """All of ``stream``, but never more than ``max_bytes + 1`` bytes read: a
     huge file, or an endless one (``/dev/zero``, a pipe), is rejected with a
     LimitError instead of being read into memory first."""
-    data = stream.read(max_bytes + 1)
+    limit = max_bytes + 1
+    hint = _size_hint(stream)
+    if hint is not None and hint < max_bytes:
+        # A buffer of the file's size, not of the limit (64 MiB by default).
+        data = stream.read(hint + 1)
+        if len(data) == hint + 1:  # the file grew since: read on, to the limit
+            data += stream.read(limit - len(data))
+    else:
+        data = stream.read(limit)
     if len(data) <= max_bytes:
         return data
     size = f"over the limit of {max_bytes:,} bytes"
@@ -188,3 +208,13 @@ def read_limited(stream: BinaryIO, max_bytes: int, path: str | None = None) -> b
     except (OSError, ValueError, AttributeError):
         pass  # not a real file (a pipe, an in-memory stream): its size is unknown
     raise LimitError(f"input is {size} (raise it with max_bytes / --max-bytes)", path=path)
+
+
+def _size_hint(stream: BinaryIO) -> int | None:
+    """The size of a regular file behind ``stream`` (None for a pipe, a device
+    or an in-memory stream)."""
+    try:
+        st = os.fstat(stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        return None
+    return st.st_size if stat.S_ISREG(st.st_mode) else None

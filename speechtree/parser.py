@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gc
 import hashlib
 import os
@@ -29,6 +30,7 @@ from .offsets import line_starts
 from .options import ParseOptions
 from .segment import Para, segment
 from .speeches import (
+    ANNEX_START,
     SpeechPlan,
     choose_title,
     find_contents,
@@ -110,6 +112,7 @@ def parse(
     """Parse a speech (text, or bytes in any supported encoding) into its outline."""
     opts = options or ParseOptions()
     spath = os.fspath(path) if path is not None else None
+    utf8: bytes | None = None
     if isinstance(data, bytes | bytearray | memoryview):
         raw = bytes(data)
         if len(raw) > opts.max_bytes:
@@ -119,6 +122,8 @@ def parse(
                 path=spath,
             )
         text, encoding = decode(raw, opts.encoding, spath)
+        if encoding == "utf-8" and not raw.startswith(codecs.BOM_UTF8):
+            utf8 = raw  # the text's UTF-8 already: no re-encoding for the hash
     elif isinstance(data, str):
         text, encoding = data, "unicode"
         if len(text) > opts.max_bytes:
@@ -130,10 +135,12 @@ def parse(
     else:
         raise TypeError(f"parse() takes str or bytes, not {type(data).__name__}")
 
+    if utf8 is None:
+        utf8 = text.encode("utf-8", "surrogatepass")
     source = Source(
         path=spath,
         encoding=encoding,
-        sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+        sha256=hashlib.sha256(utf8).hexdigest(),
         length=len(text),
     )
     # The parse allocates many small objects and frees few: pausing the cyclic
@@ -175,7 +182,9 @@ class _Parser:
         paras = self._split_labels(segment(nt, self.rec))
         # Lines end where the normaliser ends them: CRLF, LF, or a lone CR.
         ctx = _Context(nt, paras, line_starts(text))
-        leads = [self._lead(p) for p in paras]
+        leads = [
+            p.lead if p.lead is None or not p.lead.is_label else self._lead(p) for p in paras
+        ]
         contents = (
             find_contents(paras, leads, self.table) if self.options.detect_contents else set()
         )
@@ -255,23 +264,24 @@ class _Parser:
             skip.add(title_para)
 
         events: list[Event] = []
+        inline = self.rec.inline
         for i in range(plan.start, plan.end):
             if i in skip:
                 continue
             lead = leads[i]
             start = 0
-            lead_in = i > 0 and paras[i - 1].text.endswith("：")
+            lead_in = i > 0 and paras[i - 1].text[-1] == "："
             if lead is not None and not lead.is_label:
                 events.append(Event(i, lead, True, lead_in))
                 start = lead.end
             text = paras[i].text
-            events.extend(
-                Event(i, mk, False, lead_in, _own_lead_in(text, mk.start))
-                for mk in self.rec.inline(text, start)
-            )
+            for mk in inline(text, start):
+                events.append(Event(i, mk, False, lead_in, _own_lead_in(text, mk.start)))
         events = self.builder.keep_enumerations(events)
         resets = frozenset(
-            i for i in range(plan.start, plan.end) if leads[i] is None and is_annex(paras[i].text)
+            i
+            for i in range(plan.start, plan.end)
+            if leads[i] is None and paras[i].text[0] in ANNEX_START and is_annex(paras[i].text)
         )
         built, tree_warnings = self.builder.build(events, resets)
 
@@ -330,7 +340,10 @@ class _Parser:
         """Model nodes for the built tree, with titles, bodies and spans."""
         paras = ctx.paras
         original = ctx.original
-        ostart, oend, span = ctx.ostart, ctx.oend, ctx.span
+        ostart, oend = ctx.ostart, ctx.oend
+        same = ctx._same
+        ls = ctx.line_starts
+        line_of = bisect_right
         n = len(built)
         starts = [ostart(paras[b.event.para], b.event.marker.start) for b in built]
         nodes: list[Node] = []
@@ -349,10 +362,15 @@ class _Parser:
             end_m = (_HEADING_END if e.at_start else _ITEM_END).search(text, mk.end, stop)
             t_end = end_m.end() if end_m is not None else stop
             m_start = starts[k]
-            m_end = oend(p, mk.end - 1)
-            t_start = ostart(p, mk.end) if mk.end < len(text) else m_end
-            t_stop = oend(p, t_end - 1) if t_end > mk.end else t_start
+            if p.pmap is None and same:  # the common case: offsets are base + i
+                m_end = t_start = p.base + mk.end
+                t_stop = p.base + t_end if t_end > mk.end else t_start
+            else:
+                m_end = oend(p, mk.end - 1)
+                t_start = ostart(p, mk.end) if mk.end < len(text) else m_end
+                t_stop = oend(p, t_end - 1) if t_end > mk.end else t_start
             body_end = starts[k + 1] if k + 1 < n else region_end
+            end = max(body_end, t_stop)
             nodes.append(
                 _new_node(
                     kind=b.kind,
@@ -362,8 +380,19 @@ class _Parser:
                     level=b.level,
                     title=_clean_title(original[t_start:t_stop]),
                     text=original[t_stop:body_end].strip(_WS),
-                    span=span(m_start, max(body_end, t_stop)),
-                    title_span=span(t_start, t_stop),
+                    # ctx.span, written out: two spans per node.
+                    span=_new_span(
+                        start=m_start,
+                        end=end,
+                        line=line_of(ls, m_start),
+                        end_line=line_of(ls, max(m_start, end - 1)),
+                    ),
+                    title_span=_new_span(
+                        start=t_start,
+                        end=t_stop,
+                        line=line_of(ls, t_start),
+                        end_line=line_of(ls, max(t_start, t_stop - 1)),
+                    ),
                     children=[nodes[n - 1 - c] for c in b.children],
                 )
             )

@@ -126,13 +126,15 @@ def raw_paragraphs(nt: Normalized, rec: Recognizer) -> list[Para]:
     leading = rec.leading
     for line_no, line in enumerate(norm.split("\n"), 1):
         end = pos + len(line)
-        if " " not in line and WIDE not in line:
-            if line:  # the common case: one paragraph, nothing to take out
-                out.append(Para(line, pos, None, leading(line), line_no, blank, True, True))
-                blank = False
-            else:
-                blank = True
-        elif line.strip(ws):
+        core = line.strip(ws)  # (the line itself when there is nothing to strip)
+        if not core:
+            blank = True
+        elif " " not in core and WIDE not in core:
+            # The common case: one paragraph, at most an indent to take out.
+            a = pos + line.find(core[0])
+            out.append(Para(core, a, None, leading(core), line_no, blank, True, True))
+            blank = False
+        else:
             bounds: list[tuple[int, int]] = []
             seg_start = pos
             if WIDE in line:
@@ -149,8 +151,6 @@ def raw_paragraphs(nt: Normalized, rec: Recognizer) -> list[Para]:
                 if p.text:
                     out.append(p)
             blank = False
-        else:
-            blank = True
         pos = end + 1
     return out
 
@@ -160,9 +160,14 @@ def _is_marker_only(rec: Recognizer, p: Para) -> bool:
     return mk is not None and not mk.is_label and mk.end == len(p.text)
 
 
+def _adjacent(a: Para, b: Para) -> bool:
+    """Is ``b`` on the line right after ``a``, nothing between them?"""
+    return a.ends_line and b.starts_line and not b.blank_before and b.line == a.end_line + 1
+
+
 def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> bool:
-    if not (a.ends_line and b.starts_line) or b.blank_before or b.line != a.end_line + 1:
-        return False
+    """Is ``b`` the rest of ``a``, which a line break cut? (``a`` and ``b``
+    are adjacent lines.)"""
     b_marked = b.lead is not None
     if _is_marker_only(rec, a):
         # 一是 alone on its line, its text on the next; not 一、 above 二、.
@@ -195,12 +200,15 @@ def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> boo
 
 def join_broken_lines(rec: Recognizer, paras: list[Para]) -> list[Para]:
     out: list[Para] = []
+    n = len(paras)
     i = 0
-    while i < len(paras):
+    while i < n:
         cur = paras[i]
         i += 1
-        while i < len(paras) and _should_join(
-            rec, cur, paras[i], paras[i + 1] if i + 1 < len(paras) else None
+        while (
+            i < n
+            and _adjacent(cur, paras[i])
+            and _should_join(rec, cur, paras[i], paras[i + 1] if i + 1 < n else None)
         ):
             cur = _concat(rec, cur, paras[i])
             i += 1
@@ -217,19 +225,26 @@ def split_run_ins(rec: Recognizer, paras: list[Para]) -> list[Para]:
     """
     out: list[Para] = []
     for p in paras:
-        out.extend(_split_one(rec, p))
+        text = p.text
+        lead = p.lead
+        # A cut needs a full stop before a marker-like character (one search
+        # says whether there is any), or room for a run-in after the lead.
+        stop = _STOP_BEFORE_MARKER.search(text)
+        if (
+            stop is None
+            or (
+                _STOP_BEFORE_RUN_IN.search(text, stop.start()) is None
+                and _STOP_BEFORE_MARKER.search(text, max(stop.start(), len(text) - 52)) is None
+            )
+        ) and (lead is None or lead.is_label or not _run_in_room(text, lead)):
+            out.append(p)  # most paragraphs: nothing that could split them
+        else:
+            out.extend(_split_one(rec, p))
     return out
 
 
 def _split_one(rec: Recognizer, p: Para) -> list[Para]:
     text = p.text
-    lead = p.lead
-    if (
-        _STOP_BEFORE_RUN_IN.search(text) is None
-        and _STOP_BEFORE_MARKER.search(text, max(0, len(text) - 52)) is None
-        and (lead is None or lead.is_label or not _run_in_room(text, lead))
-    ):
-        return [p]  # most paragraphs: nothing that could split them
     cuts = _cuts(rec, text)
     if not cuts:
         return [p]

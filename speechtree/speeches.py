@@ -18,6 +18,8 @@ _SENTENCE = re.compile(r"[。！？；]")
 _ANNEX = re.compile(
     r"(?:(?:附件|附录|附表)[0-9一二三四五六七八九十]*[：:]?.{0,24}|名词解释|名词注释|注释|注解)[：:]?"
 )
+#: Every text is_annex accepts starts with one of these: a cheap test first.
+ANNEX_START = frozenset("附名注")
 _NOT_TITLE_START = ("——", "来源", "时间", "发表", "发布", "当前位置", "作者", "编辑", "【")
 
 
@@ -156,8 +158,8 @@ def _add_title_starts(
         if mk is not None and not mk.is_label:
             seen_heading = True
             continue
-        if not seen_heading or i - region_start < 3:
-            continue
+        if not seen_heading or i - region_start < 3 or not 4 <= len(p.text) <= 60:
+            continue  # (a title, genre or over a subtitle, is title-like: 4–60 long)
         subtitled = i + 1 < len(paras) and _is_subtitle(paras[i + 1].text)
         if not (is_genre_title(p.text) or (subtitled and is_title_like(p.text))):
             continue
@@ -217,7 +219,7 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
         if mk is not None and not mk.is_label:
             last_at[_key(mk, paras[i].text)] = i
 
-    toc = [_toc_line(p, mk, table) for p, mk in zip(paras, leads, strict=True)]
+    toc = [mk is not None and _toc_line(p, mk, table) for p, mk in zip(paras, leads, strict=True)]
     i = 0
     while i < n:
         if not toc[i]:
