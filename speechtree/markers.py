@@ -20,8 +20,15 @@ _N = "一二三四五六七八九十百零〇"
 # Stdlib re, with a lookahead on the characters a marker can start with: the
 # scanner runs over every character of the input, and this way it rejects most
 # positions at once (about 3× faster than the regex module here).
+_CIRCLED = "".join(
+    chr(c) for lo, hi in ((0x2460, 0x2473), (0x3251, 0x325F), (0x32B1, 0x32BF))
+    for c in range(lo, hi + 1)
+)  # ①-⑳ ㉑-㉟ ㊱-㊿
+#: Every character a marker (or label) can start with.
+START_CHARS = frozenset("（第篇【范" + _N + "0123456789" + _CIRCLED + "其另首再最")
+
 _CANDIDATE = re.compile(
-    rf"(?=[（第篇【范{_N}0-9①-⑳㉑-㉟㊱-㊿其另首再最])(?:"
+    rf"(?=[{''.join(sorted(START_CHARS))}])(?:"
     rf"（(?:[{_N}]{{1,5}}|\d{{1,3}})）、?"
     rf"|第[{_N}]{{1,5}}(?:部分[，、：]?|章|节|条|篇[，、：]?"
     rf"|个(?:问题|方面|层次|要求|任务)[，、：]|[，、：])"
@@ -104,6 +111,8 @@ class Recognizer:
 
     def leading(self, text: str, pos: int = 0) -> Marker | None:
         """The marker that opens ``text`` (or its part from ``pos``), if any."""
+        if pos >= len(text) or text[pos] not in START_CHARS:
+            return None  # most paragraphs: one set lookup says so
         m = _CANDIDATE.match(text, pos)
         if m is None:
             return None

@@ -75,6 +75,18 @@ class OffsetMap:
         self._ident.append(False)
         self._out_len += out_len
 
+    def run_start(self, i: int, length: int) -> int:
+        """The source offset of derived character ``i`` when the derived
+        characters ``[i, i + length)`` are copied from one unbroken source
+        stretch, else -1."""
+        if length <= 0 or not 0 <= i < self._out_len:
+            return -1
+        k = bisect_right(self._out, i) - 1
+        piece_end = self._out[k + 1] if k + 1 < len(self._out) else self._out_len
+        if not self._ident[k] or i + length > piece_end:
+            return -1
+        return self._src[k] + (i - self._out[k])
+
     def _piece(self, i: int) -> int:
         if not 0 <= i < self._out_len:
             raise IndexError(f"offset {i} outside 0..{self._out_len}")

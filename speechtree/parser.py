@@ -69,12 +69,34 @@ class _Context:
         # normalised offset is the original one and the map can be skipped.
         self._same = self.nt.map.is_identity()
 
+    def obase(self, p: Para) -> int:
+        """Where ``p`` starts in the original when its characters map one for
+        one to an unbroken stretch of it (most paragraphs), else -1."""
+        ob = p.obase
+        if ob == -2:
+            ob = -1
+            if p.pmap is None:
+                ob = p.base
+            elif len(p.text):
+                ob = p.pmap.run_start(0, len(p.text))
+            if ob >= 0 and not self._same:
+                ob = self.nt.map.run_start(ob, len(p.text))
+            p.obase = ob
+        return ob
+
     def ostart(self, p: Para, i: int) -> int:
+        """Original offset of paragraph character ``i``."""
+        ob = p.obase if p.obase != -2 else self.obase(p)
+        if ob >= 0:
+            return ob + i
         n = p.base + i if p.pmap is None else p.pmap.start(i)
         return n if self._same else self.nt.map.start(n)
 
     def oend(self, p: Para, i: int) -> int:
         """Original offset just after paragraph character ``i``."""
+        ob = p.obase if p.obase != -2 else self.obase(p)
+        if ob >= 0:
+            return ob + i + 1
         n = p.base + i + 1 if p.pmap is None else p.pmap.end(i)
         return n if self._same else self.nt.map.end(n - 1)
 
@@ -341,7 +363,6 @@ class _Parser:
         paras = ctx.paras
         original = ctx.original
         ostart, oend = ctx.ostart, ctx.oend
-        same = ctx._same
         ls = ctx.line_starts
         line_of = bisect_right
         n = len(built)
@@ -362,9 +383,10 @@ class _Parser:
             end_m = (_HEADING_END if e.at_start else _ITEM_END).search(text, mk.end, stop)
             t_end = end_m.end() if end_m is not None else stop
             m_start = starts[k]
-            if p.pmap is None and same:  # the common case: offsets are base + i
-                m_end = t_start = p.base + mk.end
-                t_stop = p.base + t_end if t_end > mk.end else t_start
+            ob = p.obase  # (known: ``starts`` asked for this paragraph)
+            if ob >= 0:  # the common case: offsets are obase + i
+                m_end = t_start = ob + mk.end
+                t_stop = ob + t_end if t_end > mk.end else t_start
             else:
                 m_end = oend(p, mk.end - 1)
                 t_start = ostart(p, mk.end) if mk.end < len(text) else m_end

@@ -54,6 +54,10 @@ class Para:
     #: 1-based line of its last character (a joined paragraph spans lines);
     #: 0 means the same as ``line``.
     last_line: int = 0
+    #: Where the paragraph starts in the original text when its characters
+    #: map one for one to an unbroken stretch of it, else -1; -2 while unknown
+    #: (the parser fills it in when it first needs an offset).
+    obase: int = -2
 
     @property
     def end_line(self) -> int:

@@ -145,6 +145,7 @@ class TreeBuilder:
             ordinal: int,
             parent: _Frame | None,
             heading: bool,
+            family: str,
             prev: _Frame | None = None,
         ) -> _Frame:
             if parent is not None and parent.level >= MAX_DEPTH:
@@ -160,8 +161,7 @@ class TreeBuilder:
             )
             if parent is not None:
                 built[parent.node].children.append(idx)
-            fr = _Frame(idx, self.table[e.marker.style].family, e.marker.style, ordinal,
-                        e.para, heading, level, e.at_start)
+            fr = _Frame(idx, family, e.marker.style, ordinal, e.para, heading, level, e.at_start)
             if prev is not None:
                 fr.members = prev.members + 1
                 fr.single = prev.single and e.para == prev.para + 1
@@ -188,13 +188,20 @@ class TreeBuilder:
                 while pending and pending[-1] < e.para:
                     pending.pop()
                 stack.clear()
-            self._close_run_in_series(stack, e, last_para)
+            if e.para >= last_para + 2:  # (the series can only close after a gap)
+                self._close_run_in_series(stack, e, last_para)
             last_para = e.para
             mk = e.marker
             style = self.table[mk.style]
             fam = style.family
             heading = e.at_start and style.heading
             k = mk.ordinal
+            top = stack[-1] if stack else None
+            if top is not None and k is not None and top.family == fam and top.ordinal + 1 == k:
+                # The common case, and the first the search below would find:
+                # the innermost open series goes on.
+                add(e, k, pop_to(len(stack) - 1), heading, fam, top)
+                continue
             # Items may only continue the innermost heading's series (①… ②)
             # or item series below it; headings any series of their family.
             lo = 0 if heading else max(0, top_heading())
@@ -206,14 +213,14 @@ class TreeBuilder:
                 j = same[0]
                 ordinal = stack[j].ordinal + 1
                 parent = pop_to(j)
-                add(e, ordinal, parent, heading)
+                add(e, ordinal, parent, heading, fam)
                 continue
 
             cont = next((j for j in same if stack[j].ordinal + 1 == k), None)
             if cont is not None:
                 prev = stack[cont]
                 parent = pop_to(cont)
-                add(e, k, parent, heading, prev)
+                add(e, k, parent, heading, fam, prev)
                 continue
 
             if k == 1:
@@ -227,7 +234,7 @@ class TreeBuilder:
                         parent = pop_to(j)
                     else:
                         parent = pop_to(top_heading() + 1)
-                    add(e, 1, parent, True)
+                    add(e, 1, parent, True, fam)
                     continue
                 top = stack[-1] if stack else None
                 nest = False
@@ -251,10 +258,10 @@ class TreeBuilder:
                             and e.para - top.para <= 2
                         )
                 if nest:
-                    add(e, 1, top, False)
+                    add(e, 1, top, False, fam)
                 else:
                     parent = pop_to(top_heading() + 1)
-                    add(e, 1, parent, False)
+                    add(e, 1, parent, False, fam)
                 continue
 
             # k > 1 and no series to continue: a gap, a duplicate, or prose.
@@ -266,14 +273,14 @@ class TreeBuilder:
             if near is not None:
                 warn("gap", f"{mk.text} follows ordinal {stack[near].ordinal}: numbering skips", e)
                 parent = pop_to(near)
-                add(e, k, parent, heading)
+                add(e, k, parent, heading, fam)
             elif dup is not None:
                 warn("duplicate", f"{mk.text} repeats ordinal {k}", e)
                 parent = pop_to(dup)
-                add(e, k, parent, heading)
+                add(e, k, parent, heading, fam)
             elif heading:
                 warn("start-not-one", f"{mk.text} starts a series at {k}, not at one", e)
                 parent = pop_to(top_heading() + 1)
-                add(e, k, parent, True)
+                add(e, k, parent, True, fam)
             # an item out of any series is an ordinal in prose: not a node
         return built, warnings
