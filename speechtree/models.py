@@ -171,13 +171,19 @@ def trusted_builder(cls: type[_M]) -> Callable[..., _M]:
     # One shared set per class: every field is set, and a set per node was
     # the largest single cost in memory (about 300 bytes a node).
     fields = _all_fields(cls)
+    # BaseModel's slots, set through their descriptors (what object.__setattr__
+    # ends up calling, minus the lookup).
+    slots = vars(BaseModel)
+    set_fields = slots["__pydantic_fields_set__"].__set__
+    set_extra = slots["__pydantic_extra__"].__set__
+    set_private = slots["__pydantic_private__"].__set__
 
     def build(**values: Any) -> _M:
         m = new(cls)
         _set(m, "__dict__", values)
-        _set(m, "__pydantic_fields_set__", fields)
-        _set(m, "__pydantic_extra__", None)
-        _set(m, "__pydantic_private__", None)
+        set_fields(m, fields)
+        set_extra(m, None)
+        set_private(m, None)
         return m
 
     return build

@@ -6,6 +6,7 @@ into the original text.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -91,6 +92,12 @@ _EDITS = re.compile(
 _HAN = regex.compile(r"\p{Han}")
 
 
+@functools.lru_cache(maxsize=4096)
+def _is_han(ch: str) -> bool:
+    """Is ``ch`` a Han character? (Asked twice per space: cached per character.)"""
+    return _HAN.match(ch) is not None
+
+
 @dataclass(frozen=True)
 class Normalized:
     """The matching form of a text and its map back to the original."""
@@ -113,7 +120,7 @@ def normalize(original: str) -> Normalized:
         hit = search(original, b)
         kind = m.lastgroup
         if kind == "sp" and not (
-            a > 0 and _HAN.match(original, a - 1) and _HAN.match(original, b)
+            0 < a and b < len(original) and _is_han(original[a - 1]) and _is_han(original[b])
         ):
             continue  # an ordinary space: copied with the text around it
         if a > pos:

@@ -71,13 +71,6 @@ class Para:
         """Normalised offset just after character ``i``."""
         return self.base + i + 1 if self.pmap is None else self.pmap.end(i)
 
-    def offset_map(self) -> OffsetMap:
-        if self.pmap is not None:
-            return self.pmap
-        pm = OffsetMap()
-        pm.copy(self.base, len(self.text))
-        return pm
-
     def sub(self, rec: Recognizer, a: int, b: int, *, starts_line: bool, ends_line: bool) -> Para:
         """The part ``text[a:b]`` as a paragraph of its own."""
         text = self.text[a:b]
@@ -111,8 +104,11 @@ def _piece(
 
 def _concat(rec: Recognizer, a: Para, b: Para) -> Para:
     pm = OffsetMap()
-    pm.extend(a.offset_map())
-    pm.extend(b.offset_map())
+    for p in (a, b):
+        if p.pmap is None:
+            pm.copy(p.base, len(p.text))
+        else:
+            pm.extend(p.pmap)
     text = a.text + b.text
     return Para(
         text, 0, pm, rec.leading(text), a.line, a.blank_before, a.starts_line, b.ends_line,
@@ -164,14 +160,9 @@ def _is_marker_only(rec: Recognizer, p: Para) -> bool:
     return mk is not None and not mk.is_label and mk.end == len(p.text)
 
 
-def _adjacent(a: Para, b: Para) -> bool:
-    """Is ``b`` on the line right after ``a``, nothing between them?"""
-    return a.ends_line and b.starts_line and not b.blank_before and b.line == a.end_line + 1
-
-
 def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> bool:
     """Is ``b`` the rest of ``a``, which a line break cut? (``a`` and ``b``
-    are adjacent lines.)"""
+    are adjacent lines: ``b`` on the line after ``a``, nothing between.)"""
     b_marked = b.lead is not None
     if _is_marker_only(rec, a):
         # 一是 alone on its line, its text on the next; not 一、 above 二、.
@@ -209,11 +200,17 @@ def join_broken_lines(rec: Recognizer, paras: list[Para]) -> list[Para]:
     while i < n:
         cur = paras[i]
         i += 1
-        while (
-            i < n
-            and _adjacent(cur, paras[i])
-            and _should_join(rec, cur, paras[i], paras[i + 1] if i + 1 < n else None)
-        ):
+        while i < n:
+            nxt = paras[i]
+            # The next paragraph on the line right after, nothing between
+            # (asked for every pair, so written out here).
+            if not (
+                cur.ends_line
+                and nxt.starts_line
+                and not nxt.blank_before
+                and nxt.line == (cur.last_line or cur.line) + 1
+            ) or not _should_join(rec, cur, nxt, paras[i + 1] if i + 1 < n else None):
+                break
             cur = _concat(rec, cur, paras[i])
             i += 1
         out.append(cur)
