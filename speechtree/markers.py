@@ -94,10 +94,9 @@ class Marker(NamedTuple):
     start: int
     end: int
     text: str
-
-    @property
-    def is_label(self) -> bool:
-        return self.style in LABEL_STYLES
+    #: A compilation label (第一篇, 篇一), not an outline marker. (A field, not
+    #: a property: it is asked for about three times per paragraph.)
+    is_label: bool = False
 
 
 class Recognizer:
@@ -113,7 +112,7 @@ class Recognizer:
         style, ordinal = got
         if style not in self.table and style not in LABEL_STYLES:
             return None
-        return Marker(style, ordinal, m.start(), m.end(), m.group())
+        return Marker(style, ordinal, m.start(), m.end(), m.group(), style in LABEL_STYLES)
 
     def leading(self, text: str, pos: int = 0) -> Marker | None:
         """The marker that opens ``text`` (or its part from ``pos``), if any."""
@@ -133,7 +132,7 @@ class Recognizer:
         if m is None:
             return None
         mk = self._read(m)
-        if mk is None or mk.is_label or not self.table[mk.style].heading:
+        if mk is None or mk.is_label or not self.table.style(mk.style).heading:
             return None
         return mk if self._plausible_after(mk, text) else None
 
@@ -166,7 +165,7 @@ class Recognizer:
             mk = self._read(m)
             if mk is None or mk.is_label:
                 continue
-            style = self.table[mk.style]
+            style = self.table.style(mk.style)
             if style.inline is Inline.NEVER or (depth > 0 and _short_quote(text, a)):
                 continue
             prev = text[a - 1]

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .markers import Marker, Recognizer
+from .markers import START_CHARS, Marker, Recognizer
 from .normalize import WIDE, Normalized
 from .offsets import OffsetMap
 
@@ -132,7 +132,8 @@ def raw_paragraphs(nt: Normalized, rec: Recognizer) -> list[Para]:
         elif " " not in core and WIDE not in core:
             # The common case: one paragraph, at most an indent to take out.
             a = pos + line.find(core[0])
-            out.append(Para(core, a, None, leading(core), line_no, blank, True, True))
+            lead = leading(core) if core[0] in START_CHARS else None
+            out.append(Para(core, a, None, lead, line_no, blank, True, True))
             blank = False
         else:
             bounds: list[tuple[int, int]] = []

@@ -173,7 +173,7 @@ def _add_title_starts(
         opens = subtitled or any(is_salutation(paras[j].text) for j in window) or any(
             leads[j] is not None
             and not leads[j].is_label  # type: ignore[union-attr]
-            and table[leads[j].style].heading  # type: ignore[union-attr]
+            and table.style(leads[j].style).heading  # type: ignore[union-attr]
             and leads[j].ordinal == 1  # type: ignore[union-attr]
             for j in window
         )
@@ -263,7 +263,7 @@ def _key(mk: Marker, text: str) -> tuple[str, int | None, str]:
 def _toc_line(p: Para, mk: Marker | None, table: StyleTable) -> bool:
     """A heading with no body: at most a stray fragment after its full stop
     (a line broken off the paragraph below, …短板。1)."""
-    if mk is None or mk.is_label or not table[mk.style].heading or len(p.text) > 60:
+    if mk is None or mk.is_label or not table.style(mk.style).heading or len(p.text) > 60:
         return False
     stop = _SENTENCE.search(p.text)
     return stop is None or len(p.text) - stop.end() <= 3

@@ -99,7 +99,7 @@ class TreeBuilder:
             if self._is_heading(e):
                 seconds.clear()
                 continue
-            fam = self.table[e.marker.style].family
+            fam = self.table.style(e.marker.style).family
             if e.marker.ordinal == 1 and fam not in seconds:
                 keep[i] = False
             if e.marker.ordinal in (2, None):
@@ -127,7 +127,7 @@ class TreeBuilder:
             del stack[stack.index(h) :]
 
     def _is_heading(self, e: Event) -> bool:
-        return e.at_start and self.table[e.marker.style].heading
+        return e.at_start and self.table.style(e.marker.style).heading
 
     def build(
         self, events: list[Event], resets: frozenset[int] = frozenset()
@@ -192,7 +192,7 @@ class TreeBuilder:
                 self._close_run_in_series(stack, e, last_para)
             last_para = e.para
             mk = e.marker
-            style = self.table[mk.style]
+            style = self.table.style(mk.style)
             fam = style.family
             heading = e.at_start and style.heading
             k = mk.ordinal
