@@ -117,6 +117,8 @@ class _Context:
 # Built from checked offsets: constructed without re-validating (hot path).
 _new_span = trusted_builder(Span)
 _new_node = trusted_builder(Node)
+_new_block = trusted_builder(Block)
+_new_speech = trusted_builder(Speech)
 
 
 def _table(options: ParseOptions) -> StyleTable:
@@ -329,7 +331,7 @@ class _Parser:
                 kind = "paragraph"
             if kind == "contents" and preamble and preamble[-1].kind == "contents":
                 prev = preamble[-1]
-                preamble[-1] = Block(
+                preamble[-1] = _new_block(
                     kind="contents",
                     text=self._clean_block(ctx, prev.span.start, b),
                     span=ctx.span(prev.span.start, b),
@@ -337,13 +339,13 @@ class _Parser:
                 continue
             text = self._clean_block(ctx, a, b)
             if text:
-                preamble.append(Block(kind=kind, text=text, span=ctx.span(a, b)))
+                preamble.append(_new_block(kind=kind, text=text, span=ctx.span(a, b)))
 
         title = ""
         if title_para is not None:
             title = _clean_title(ctx.original[slice(*ctx.para_span(paras[title_para]))])
         roots = [n for n, b in zip(nodes, built, strict=True) if b.parent is None]
-        speech = Speech(
+        speech = _new_speech(
             label=plan.label,
             title=title,
             span=ctx.span(region_start, region_end),

@@ -1,0 +1,157 @@
+"""Every shortcut taken for speed gives what the plain computation it
+replaces gives (see benchmarks/README.md for why each exists)."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from speechtree import decode, markers, parse, segment, speeches
+from speechtree.markers import Recognizer
+from speechtree.normalize import normalize
+from speechtree.offsets import OffsetMap, line_starts
+from speechtree.options import ParseOptions
+from speechtree.parser import _Context, _Parser
+from speechtree.styles import DEFAULT_TABLE
+
+FAST = settings(max_examples=400, derandomize=True, deadline=None)
+
+
+@FAST
+@given(st.text(alphabet="ab\r\n", max_size=40))
+def test_line_starts_match_a_regex_over_the_line_breaks(text: str) -> None:
+    want = [0] + [m.end() for m in re.finditer(r"\r\n?|\n", text)]
+    assert line_starts(text) == want
+
+
+@FAST
+@given(st.lists(st.tuples(st.booleans(), st.integers(1, 5), st.integers(0, 3)), max_size=8),
+       st.integers(0, 30), st.integers(0, 8))
+def test_run_start_agrees_with_start(pieces: list[tuple[bool, int, int]], i: int, n: int) -> None:
+    m = OffsetMap()
+    src = 0
+    for ident, length, skip in pieces:
+        src += skip
+        if ident:
+            m.copy(src, length)
+        else:
+            m.replace(src, length, 1)
+        src += length
+    got = m.run_start(i, n)
+    # -1 only sends the caller the slow way; any other answer must be exact.
+    if got >= 0:
+        assert all(m.start(i + k) == got + k and m.end(i + k) == got + k + 1 for k in range(n))
+    else:
+        one_piece_copied = n > 0 and i + n <= len(m) and all(
+            m._piece(i + k) == m._piece(i) for k in range(n)
+        ) and m._ident[m._piece(i)]
+        assert not one_piece_copied
+
+
+ANNEXISH = ["附件", "附录", "附表", "1", "二", "：", ":", "名词解释", "名词注释", "注释", "注解",
+            "关于", "的说明", "一", "　"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(ANNEXISH), min_size=1, max_size=6).map("".join))
+def test_every_annex_starts_with_an_annex_start_character(text: str) -> None:
+    if speeches.is_annex(text):
+        assert text[0] in speeches.ANNEX_START
+
+
+MARKERISH = ["一", "十", "（", "）", "1", "2", "、", "是", "要", "第", "篇", "【", "】", "范文",
+             "①", "其", "另", "首先", "再次", "最后", "，", "：", ".", "部分", "条", "章",
+             "个问题", "加强"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(MARKERISH), min_size=1, max_size=6).map("".join))
+def test_every_candidate_starts_with_a_start_character(text: str) -> None:
+    if markers._CANDIDATE.match(text) is not None:
+        assert text[0] in markers.START_CHARS
+    if text[0] not in markers.START_CHARS:
+        assert Recognizer(DEFAULT_TABLE).leading(text) is None
+
+
+_EXACT_GAP = re.compile(r"[ \u3000]*\u3000[ \u3000]+|[ \u3000]+\u3000[ \u3000]*")
+
+
+@FAST
+@given(st.text(alphabet=" \u3000x", max_size=30))
+def test_gap_runs_are_the_exact_gaps(line: str) -> None:
+    exact = [m.span() for m in _EXACT_GAP.finditer(line)]
+    fast = [m.span() for m in segment._GAP_RUN.finditer(line) if "\u3000" in m.group()]
+    assert fast == exact
+
+
+@FAST
+@given(st.text(alphabet="ab一\x00\x01\x7f\n\t", max_size=300))
+def test_control_bytes_counted_like_control_characters(text: str) -> None:
+    assert decode._looks_binary(text, text.encode("utf-8")) == decode._looks_binary(text)
+
+
+def test_read_limited_reads_past_a_stale_size_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = b"x" * 5000
+    monkeypatch.setattr(decode, "_size_hint", lambda stream: 100)
+    assert decode.read_limited(io.BytesIO(data), 10_000) == data
+    with pytest.raises(Exception, match="over the limit"):
+        decode.read_limited(io.BytesIO(data), 4000)
+
+
+def test_read_limited_on_files_and_streams(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    for size in (0, 1, 999, 1000, 1001):
+        f.write_bytes(b"y" * size)
+        with f.open("rb") as fh:
+            if size <= 1000:
+                assert decode.read_limited(fh, 1000) == b"y" * size
+            else:
+                with pytest.raises(Exception, match="1,001 bytes"):
+                    decode.read_limited(fh, 1000)
+    assert decode.read_limited(io.BytesIO(b"z" * 10), 1000) == b"z" * 10
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        ("一、总体要求\n".encode(), None),
+        (codecs.BOM_UTF8 + "一、总体要求\n".encode(), None),
+        (codecs.BOM_UTF8 + "一、总体要求\n".encode(), "utf-8"),
+        ("一、总体要求\n".encode("gb18030"), None),
+    ],
+)
+def test_sha256_is_of_the_decoded_text(data: bytes, encoding: str | None) -> None:
+    doc = parse(data, options=ParseOptions(encoding=encoding))
+    text = doc.original_text
+    assert text is not None
+    assert doc.source.sha256 == hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+SPEECHISH = ["一、", "总体", "要求", "（一）", "㈡", "⑶", "加强", " ", "  ", "\u3000\u3000",
+             "\n", "\r\n", "\r", "\u200b", "。", "：", "一是", "二是", "1.", "2.", "Ａ", "１",
+             "发展 机遇"]
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(SPEECHISH), max_size=60).map("".join))
+def test_paragraph_offsets_by_base_match_the_maps(text: str) -> None:
+    """ostart/oend through a paragraph's one-for-one start (obase) agree with
+    the two offset maps composed."""
+    nt = normalize(text)
+    rec = Recognizer(DEFAULT_TABLE)
+    parser = _Parser(DEFAULT_TABLE, ParseOptions())
+    paras = parser._split_labels(segment.segment(nt, rec))
+    ctx = _Context(nt, paras, line_starts(text))
+    for p in paras:
+        for i in range(len(p.text)):
+            n_start = p.base + i if p.pmap is None else p.pmap.start(i)
+            n_end = p.base + i + 1 if p.pmap is None else p.pmap.end(i)
+            assert ctx.ostart(p, i) == nt.map.start(n_start)
+            assert ctx.oend(p, i) == nt.map.end(n_end - 1)
