@@ -16,6 +16,7 @@ worker, so memory does not grow with the size of the corpus.
 from __future__ import annotations
 
 import gc
+import itertools
 import os
 import re
 import stat
@@ -51,9 +52,14 @@ DEFAULT_GLOB = "**/*.txt"
 
 Existing = Literal["refuse", "overwrite", "skip"]
 
-#: Tasks in flight per worker: enough to keep workers busy while the parent
+#: Files sent to a worker at a time. One file is about a millisecond of work
+#: on a typical speech, and handing a task to a process and its result back
+#: costs a good part of that: in chunks, that cost is paid once per chunk.
+_CHUNK = 8
+
+#: Chunks in flight per worker: enough to keep workers busy while the parent
 #: waits on a slow file at the head of the queue, few enough to keep memory flat.
-_WINDOW_PER_JOB = 8
+_WINDOW_PER_JOB = 3
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -120,43 +126,43 @@ def _ordered_map(
 ) -> Iterator[tuple[_T, _R]]:
     """``(task, fn(task))`` in task order, computed by ``jobs`` processes.
 
-    ``fn`` must not raise (it turns errors into values). If a worker process
-    dies (killed, out of memory, a crash in C code), every task in flight is
-    lost with it; those are run again one at a time in a fresh pool so that
-    the one that kills a worker is named (``on_crash``) and the rest succeed.
+    Tasks go to the workers in chunks of up to ``_CHUNK``. ``fn`` must not
+    raise (it turns errors into values). If a worker process dies (killed,
+    out of memory, a crash in C code), every task in flight is lost with it;
+    those are run again one at a time in a fresh pool so that the one that
+    kills a worker is named (``on_crash``) and the rest succeed.
     """
     if jobs <= 1:
         for t in tasks:
             yield t, fn(t)
         return
 
-    it = iter(tasks)
+    chunks = _chunked(tasks, _CHUNK)
     window = jobs * _WINDOW_PER_JOB
-    pending: deque[tuple[_T, Future[_R]]] = deque()
+    pending: deque[tuple[list[_T], Future[list[_R]]]] = deque()
     pool = ProcessPoolExecutor(max_workers=jobs)
     exhausted = False
     try:
         while True:
             while not exhausted and len(pending) < window:
-                try:
-                    t = next(it)
-                except StopIteration:
+                chunk = next(chunks, None)
+                if chunk is None:
                     exhausted = True
                     break
                 try:
-                    fut = pool.submit(fn, t)
+                    fut = pool.submit(_map_chunk, fn, chunk)
                 except BrokenProcessPool as exc:
                     # Broke while filling the window: handled below with the rest.
                     fut = Future()
                     fut.set_exception(exc)
-                pending.append((t, fut))
+                pending.append((chunk, fut))
             if not pending:
                 return
-            t, fut = pending.popleft()
+            chunk, fut = pending.popleft()
             try:
-                r = fut.result()
+                results = fut.result()
             except BrokenProcessPool:
-                lost = [t] + [p for p, _ in pending]
+                lost = chunk + [t for c, _ in pending for t in c]
                 pending.clear()
                 pool.shutdown(wait=True, cancel_futures=True)
                 pool = ProcessPoolExecutor(max_workers=jobs)
@@ -169,9 +175,20 @@ def _ordered_map(
                         lr = on_crash(lt, exc)
                     yield lt, lr
                 continue
-            yield t, r
+            yield from zip(chunk, results, strict=True)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _chunked(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def _map_chunk(fn: Callable[[_T], _R], chunk: list[_T]) -> list[_R]:
+    """Run in a worker: ``fn`` over one chunk of tasks."""
+    return [fn(t) for t in chunk]
 
 
 def _warm_up(jobs: int) -> None:

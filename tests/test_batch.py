@@ -350,16 +350,17 @@ def test_summary_format_counts() -> None:
 
 
 def _square_or_die(n: int) -> int:
-    if n == 3:
+    if n in (3, 21):
         os._exit(1)  # a worker dying hard, as on a crash in C code or the OOM killer
     return n * n
 
 
 def test_a_dying_worker_is_named_and_the_rest_go_on() -> None:
-    from speechtree.batch import _ordered_map
+    from speechtree.batch import _CHUNK, _ordered_map
 
-    got = list(_ordered_map(_square_or_die, range(8), 2, lambda t, e: -t))
-    assert got == [(0, 0), (1, 1), (2, 4), (3, -3), (4, 16), (5, 25), (6, 36), (7, 49)]
+    n = 10 * _CHUNK  # several chunks, more than the window holds at once
+    got = list(_ordered_map(_square_or_die, range(n), 2, lambda t, e: -t))
+    assert got == [(t, -t if t in (3, 21) else t * t) for t in range(n)]
 
 
 def test_unreadable_file_is_a_recorded_error(tmp_path: Path) -> None:
