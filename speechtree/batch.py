@@ -341,6 +341,7 @@ def iter_inputs(
     exclude: str | os.PathLike[str] | None = None,
     suffix: str | None = None,
     stats: WalkStats | None = None,
+    skip_files: Iterable[str | os.PathLike[str]] = (),
 ) -> Iterator[InputFile]:
     """Files under ``root`` whose relative path matches ``pattern``, lazily,
     folder by folder, in sorted (code point) order so runs are reproducible.
@@ -348,7 +349,8 @@ def iter_inputs(
     Symbolic links to folders are followed, except one that leads back into
     a folder being walked (a loop), which is skipped and counted in
     ``stats``. ``exclude`` (the output folder, when it lies inside the input)
-    is not entered. Entries that match but are not regular files — dangling
+    is not entered, and ``skip_files`` (the table being written, when it lies
+    inside the input) are not yielded. Entries that match but are not regular files — dangling
     links, FIFOs — are yielded too, so each gets an error record rather than
     vanishing. With ``suffix``, two inputs of one folder whose outputs would
     share a name (``x.txt``, ``x.TXT`` → ``x.json``) are told apart: the
@@ -364,6 +366,14 @@ def iter_inputs(
             excl = (st.st_dev, st.st_ino)
         except OSError:
             excl = None
+    skip_ids: set[tuple[int, int]] = set()
+    for f in skip_files:
+        try:
+            st = os.stat(f)
+        except OSError:
+            continue
+        skip_ids.add((st.st_dev, st.st_ino))
+    skip_inos = {ino for _, ino in skip_ids}
     root_st = os.stat(root_s)
     # Each stack frame: (entries still to visit, rel prefix, depth, ancestors' ids)
     stack: list[tuple[Iterator[os.DirEntry[str]], str, int, frozenset[tuple[int, int]]]] = []
@@ -416,6 +426,14 @@ def iter_inputs(
             continue
         if not rx.match(rel):
             continue
+        if skip_inos and entry.inode() in skip_inos:  # (inode() costs no system call)
+            try:
+                st = entry.stat()
+            except OSError:
+                pass
+            else:
+                if (st.st_dev, st.st_ino) in skip_ids:
+                    continue
         if suffix is not None:
             names = taken.setdefault(prefix, {})
             out_name = os.path.splitext(entry.name)[0] + suffix
@@ -611,9 +629,11 @@ def count_inputs(
     input_dir: str | os.PathLike[str],
     output_dir: str | os.PathLike[str],
     pattern: str = DEFAULT_GLOB,
+    table: str | os.PathLike[str] | None = None,
 ) -> int:
     """How many inputs :func:`convert_folder` will see (for a progress bar's total)."""
-    return sum(1 for _ in iter_inputs(input_dir, pattern, exclude=output_dir))
+    skip = () if table is None else (table,)
+    return sum(1 for _ in iter_inputs(input_dir, pattern, exclude=output_dir, skip_files=skip))
 
 
 def convert_folder(
@@ -656,7 +676,11 @@ def convert_folder(
     started = time.perf_counter()
 
     def tasks() -> Iterator[_ConvertTask]:
-        for f in iter_inputs(in_dir, pattern, exclude=out_dir, suffix=suffix, stats=walk):
+        # The table being written is never an input, even inside the input folder.
+        skip = [] if writer is None else [writer.target, writer.temp_path]
+        for f in iter_inputs(
+            in_dir, pattern, exclude=out_dir, suffix=suffix, stats=walk, skip_files=skip
+        ):
             yield _ConvertTask(
                 src=os.path.join(in_dir, f.rel),
                 rel=f.rel,

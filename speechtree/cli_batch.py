@@ -132,7 +132,7 @@ def batch_cmd(
     try:
         if show_bar and input_dir.is_dir():
             # Counting is a walk over names only; it buys the bar its ETA.
-            bar = _Bar(count_inputs(input_dir, output_dir, pattern))
+            bar = _Bar(count_inputs(input_dir, output_dir, pattern, table))
         summary = convert_folder(
             input_dir, output_dir, pattern=pattern, fmt=fmt, jobs=jobs, existing=mode,
             table=table, options=opts, on_outcome=step,

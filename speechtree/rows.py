@@ -90,6 +90,11 @@ class TableWriter:
         else:
             self._bin = open(fd, "wb")  # closed in close()/abort()
 
+    @property
+    def temp_path(self) -> Path:
+        """The temporary file the rows go to until :meth:`close`."""
+        return self._tmp
+
     def write(self, items: Iterable[Row]) -> None:
         if self.kind == "csv":
             for r in items:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 from pathlib import Path
 
@@ -235,6 +236,21 @@ def test_table_jsonl_survives_resume(good_tree: Path, tmp_path: Path) -> None:
     rows = [orjson.loads(line) for line in t1.read_bytes().splitlines()]
     assert list(rows[0]) == list(COLUMNS)
     assert {r["file"] for r in rows} == {"a/b/x.txt", "a/gbk.txt", "报告 2024.txt"}
+
+
+def test_a_table_inside_the_input_folder_is_never_an_input(
+    good_tree: Path, tmp_path: Path
+) -> None:
+    out, table = tmp_path / "out", good_tree / "a" / "nodes.jsonl"
+    for again in ([], ["--overwrite"]):  # the second run finds the first run's table
+        r = run(str(good_tree), "-o", str(out), "--glob", "**/*", "--table", str(table),
+                "-j", "1", *again)
+        assert r.exit_code == 0, r.stderr
+        files = {json.loads(line)["file"] for line in table.read_bytes().splitlines()}
+        assert files == {"a/b/x.txt", "a/gbk.txt", "报告 2024.txt"}
+        assert not (out / "a" / "nodes.json").exists()
+        assert not list(out.rglob(".nodes.jsonl.*"))  # nor its temporary file
+        assert "4 files" in r.stderr  # x.txt, gbk.txt, 报告 2024.txt, notes.md
 
 
 def test_bad_table_suffix_is_a_usage_error(good_tree: Path, tmp_path: Path) -> None:
