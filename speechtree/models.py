@@ -189,11 +189,6 @@ def trusted_builder(cls: type[_M]) -> Callable[..., _M]:
     return build
 
 
-def trusted(cls: type[_M], **values: Any) -> _M:
-    """``trusted_builder(cls)(**values)``: one model built without validation."""
-    return trusted_builder(cls)(**values)
-
-
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of speechtree's output."""
     schema = Document.model_json_schema()

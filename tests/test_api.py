@@ -108,18 +108,26 @@ def test_empty_input_has_no_speech() -> None:
 
 
 def test_trusted_construction_equals_validated_models() -> None:
-    from speechtree.models import Node, Span, trusted
+    from speechtree.models import Block, Node, Span, Speech, trusted_builder
 
     span = {"start": 3, "end": 9, "line": 1, "end_line": 2}
-    assert trusted(Span, **span) == Span(**span)
-    assert trusted(Span, **span).model_dump() == span
+    assert trusted_builder(Span)(**span) == Span(**span)
+    assert trusted_builder(Span)(**span).model_dump() == span
     node = {
         "kind": "heading", "style": "cn_dun", "marker": "一、", "ordinal": 1, "level": 1,
         "title": "甲", "text": "乙", "span": Span(**span), "title_span": Span(**span),
         "children": [],
     }
-    assert trusted(Node, **node) == Node(**node)
-    assert trusted(Node, **node).model_dump_json() == Node(**node).model_dump_json()
+    for cls, values in (
+        (Node, node),
+        (Block, {"kind": "title", "text": "甲", "span": Span(**span)}),
+        (Speech, {"label": None, "title": "甲", "span": Span(**span), "preamble": [],
+                  "sections": [Node(**node)]}),
+    ):
+        built = trusted_builder(cls)(**values)
+        assert built == cls(**values)
+        assert built.model_dump_json() == cls(**values).model_dump_json()
+        assert built.model_fields_set == cls(**values).model_fields_set
     # Every node the parser builds validates as it is.
     doc = speechtree.parse(TEXT)
     for _, n in doc.walk():
