@@ -19,8 +19,10 @@ import gc
 import itertools
 import os
 import re
+import signal
 import stat
 import tempfile
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -35,7 +37,7 @@ import orjson
 import yaml
 
 from .decode import read_limited
-from .errors import InputError, SpeechtreeError
+from .errors import InputError, SpeechtreeError, TimeLimitError
 from .models import Document
 from .options import ParseOptions
 from .parser import parse
@@ -220,6 +222,45 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def _time_limit(seconds: float | None, path: str) -> Iterator[None]:
+    """Raise TimeLimitError when the block runs longer than ``seconds``.
+
+    A real-time alarm (SIGALRM), so it works in the main thread of a process
+    only: batch workers, or the caller's main thread with one job (see
+    :func:`_check_timeout`). The alarm interrupts Python code between two
+    steps; no single step of a parse runs long.
+    """
+    if seconds is None:
+        yield
+        return
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise TimeLimitError(f"took longer than the time limit of {seconds:g} s", path=path)
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _check_timeout(timeout: float | None, jobs: int) -> None:
+    """Refuse a time limit that could not be kept, before any file is read."""
+    if timeout is None:
+        return
+    if not timeout > 0:
+        raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
+    if not hasattr(signal, "setitimer"):
+        raise ValueError("a per-file time limit needs SIGALRM, which this platform lacks")
+    if jobs <= 1 and threading.current_thread() is not threading.main_thread():
+        raise ValueError(
+            "a per-file time limit with one job needs the main thread; use jobs >= 2 here"
+        )
+
+
 # -- reading -----------------------------------------------------------------
 
 
@@ -249,11 +290,12 @@ def _read(path: str, options: ParseOptions | None) -> bytes:
 class _ParseTask:
     path: str
     options: ParseOptions | None
+    timeout: float | None = None
 
 
 def _parse_one(task: _ParseTask) -> Result:
     try:
-        with _gc_paused():
+        with _time_limit(task.timeout, task.path), _gc_paused():
             doc = parse(_read(task.path, task.options), path=task.path, options=task.options)
     except Exception as exc:  # one bad file never stops the batch
         return Result(task.path, failure=Failure.of(task.path, exc))
@@ -265,17 +307,20 @@ def parse_many(
     *,
     jobs: int | None = None,
     options: ParseOptions | None = None,
+    timeout: float | None = None,
 ) -> Iterator[Result]:
     """Parse every path, ``jobs`` processes at a time (default: all cores),
     yielding one :class:`Result` per path in the order given.
 
     ``paths`` is consumed lazily, so it may be a generator over a huge
     corpus. A file that cannot be read or parsed gives a Result with
-    ``failure`` set; it never stops the others.
+    ``failure`` set; it never stops the others. With ``timeout`` (seconds),
+    a file that takes longer fails with ``TimeLimitError``.
     """
     n = default_jobs() if jobs is None else max(1, jobs)
+    _check_timeout(timeout, n)
     _warm_up(n)
-    tasks = (_ParseTask(os.fspath(p), options) for p in paths)
+    tasks = (_ParseTask(os.fspath(p), options, timeout) for p in paths)
     for _task, result in _ordered_map(
         _parse_one, tasks, n, lambda t, e: Result(t.path, failure=_crashed(t.path, e))
     ):
@@ -469,6 +514,7 @@ class _ConvertTask:
     options: ParseOptions | None
     problem: str | None = None
     problem_class: str = "InputError"
+    timeout: float | None = None
 
 
 @dataclass(frozen=True)
@@ -537,8 +583,10 @@ def _convert_one(task: _ConvertTask) -> FileOutcome:
             except Exception as exc:  # reported, not raised
                 raise OutputError(f"existing output cannot be read for the table: {exc}") from None
             return FileOutcome(task.rel, "skipped", rows=tuple(rows(old, file=task.rel)))
-        data = _read(task.src, task.options)
-        with _gc_paused():
+        # The limit covers reading and parsing, not writing: a file is either
+        # written in full or recorded as failed, never both.
+        with _time_limit(task.timeout, task.rel), _gc_paused():
+            data = _read(task.src, task.options)
             doc = parse(data, path=task.rel, options=task.options)
             out = render(doc, task.fmt).encode("utf-8")
         try:
@@ -647,6 +695,7 @@ def convert_folder(
     table: str | os.PathLike[str] | None = None,
     options: ParseOptions | None = None,
     on_outcome: Callable[[FileOutcome], None] | None = None,
+    timeout: float | None = None,
 ) -> Summary:
     """Convert every file under ``input_dir`` matching ``pattern`` into
     ``output_dir``, mirroring the tree (``a/b/x.txt`` → ``a/b/x.json``).
@@ -656,11 +705,15 @@ def convert_folder(
     ``overwrite`` replaces them; ``skip`` keeps them (resuming a batch).
     Every input ends as an output or a line of ``_errors.jsonl``; the
     ``table`` (.csv or .jsonl) gets one row per node of the whole corpus.
+    With ``timeout`` (seconds), a file whose reading and parsing take longer
+    fails with ``TimeLimitError`` and the batch goes on.
     Raises :class:`OutputDirError` / :class:`InputError` only for problems
     with the folders themselves, before any file is converted.
     """
     if fmt not in FORMAT_SUFFIX:
         raise ValueError(f"unknown format {fmt!r}; known: {', '.join(FORMAT_SUFFIX)}")
+    n = default_jobs() if jobs is None else max(1, jobs)
+    _check_timeout(timeout, n)
     in_dir, out_dir = Path(input_dir), Path(output_dir)
     _check_dirs(in_dir, out_dir, existing)
     try:
@@ -668,7 +721,6 @@ def convert_folder(
     except OSError as exc:
         raise OutputDirError(exc.strerror or str(exc), path=str(out_dir)) from None
     out_root = os.path.realpath(out_dir)
-    n = default_jobs() if jobs is None else max(1, jobs)
     _warm_up(n)
     suffix = FORMAT_SUFFIX[fmt]
     walk = WalkStats()
@@ -691,6 +743,7 @@ def convert_folder(
                 options=options,
                 problem=f.problem,
                 problem_class=f.problem_class,
+                timeout=timeout,
             )
 
     # The failure log, like the outputs, is written beside its target and

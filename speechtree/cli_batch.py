@@ -94,6 +94,10 @@ class _Bar:
 @click.option("--encoding", default=None, help="Decode with this encoding instead of detecting.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
               show_default=True, help="Record larger inputs as failures.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              metavar="SECONDS",
+              help="Record a file whose reading and parsing take longer as a failure "
+              "(TimeLimitError) [default: no limit].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 def batch_cmd(
     input_dir: Path,
@@ -106,6 +110,7 @@ def batch_cmd(
     table: Path | None,
     encoding: str | None,
     max_bytes: int,
+    timeout: float | None,
     quiet: bool,
 ) -> None:
     """Convert every file under INPUT_DIR into OUTPUT_DIR, in parallel.
@@ -135,11 +140,13 @@ def batch_cmd(
             bar = _Bar(count_inputs(input_dir, output_dir, pattern, table))
         summary = convert_folder(
             input_dir, output_dir, pattern=pattern, fmt=fmt, jobs=jobs, existing=mode,
-            table=table, options=opts, on_outcome=step,
+            table=table, options=opts, on_outcome=step, timeout=timeout,
         )
     except SpeechtreeError as exc:
         click.echo(f"speechtree: error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except ValueError as exc:  # an option convert_folder refuses before any work
+        raise click.UsageError(str(exc)) from None
     except KeyboardInterrupt:
         click.echo("speechtree: interrupted; rerun with --skip-existing to resume", err=True)
         sys.exit(EXIT_INTERRUPTED)

@@ -53,3 +53,7 @@ class LimitError(InputError):
     """The input is larger than a limit the caller can raise (``max_bytes``)."""
 
     exit_code = 4
+
+
+class TimeLimitError(SpeechtreeError):
+    """One file of a batch took longer than the per-file time limit (``--timeout``)."""

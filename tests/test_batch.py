@@ -6,6 +6,9 @@ import csv
 import io
 import json
 import os
+import signal
+import threading
+import time
 from pathlib import Path
 
 import orjson
@@ -13,6 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from speechtree import ParseOptions, parse
+from speechtree import batch as batch_module
 from speechtree.batch import (
     ERRORS_FILE,
     Summary,
@@ -23,6 +27,7 @@ from speechtree.batch import (
 )
 from speechtree.cli import main
 from speechtree.cli_batch import EXIT_FAILURES, EXIT_USAGE
+from speechtree.models import Document
 from speechtree.rows import COLUMNS
 
 SPEECH = (
@@ -470,3 +475,58 @@ def test_a_huge_file_is_refused_without_being_read_whole(tmp_path: Path) -> None
     assert summary.failed == 1
     (err,) = errors(out)
     assert err["error"] == "LimitError" and "50,000,000 bytes" in err["message"]
+
+
+# -- per-file time limit ------------------------------------------------------
+
+
+def _slow_on_x(data: bytes | str, **kw: object) -> Document:
+    """parse(), but stuck on the speech of a/b/x.txt (as a pathological file would be)."""
+    if str(kw.get("path", "")).endswith("x.txt"):
+        time.sleep(30)
+    return parse(data, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_over_the_time_limit_fails_and_the_rest_go_on(
+    good_tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    monkeypatch.setattr(batch_module, "parse", _slow_on_x)  # workers fork with it
+    out = tmp_path / "out"
+    started = time.monotonic()
+    summary = convert_folder(good_tree, out, jobs=jobs, timeout=0.5)
+    assert time.monotonic() - started < 20
+    assert (summary.written, summary.failed) == (2, 1)
+    assert not (out / "a" / "b" / "x.json").exists()
+    (rec,) = [json.loads(line) for line in (out / "_errors.jsonl").read_bytes().splitlines()]
+    assert rec["path"] == "a/b/x.txt" and rec["error"] == "TimeLimitError"
+    assert "0.5 s" in rec["message"]
+    assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL  # the handler is put back
+
+
+def test_parse_many_time_limit(good_tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch_module, "parse", _slow_on_x)
+    paths = [good_tree / "a" / "b" / "x.txt", good_tree / "a" / "gbk.txt"]
+    got = list(parse_many(paths, jobs=1, timeout=0.5))
+    assert got[0].failure is not None and got[0].failure.error == "TimeLimitError"
+    assert got[1].ok
+
+
+def test_time_limit_is_refused_where_it_cannot_be_kept(good_tree: Path, tmp_path: Path) -> None:
+    errors: list[BaseException] = []
+
+    def in_a_thread() -> None:
+        try:
+            convert_folder(good_tree, tmp_path / "out", jobs=1, timeout=1)
+        except ValueError as exc:
+            errors.append(exc)
+
+    t = threading.Thread(target=in_a_thread)
+    t.start()
+    t.join()
+    assert errors and "main thread" in str(errors[0])
+    assert not (tmp_path / "out").exists()  # refused before any work
+    with pytest.raises(ValueError, match="positive"):
+        convert_folder(good_tree, tmp_path / "out", jobs=1, timeout=0)
+    r = run(str(good_tree), "-o", str(tmp_path / "out"), "--timeout", "0")
+    assert r.exit_code == EXIT_USAGE
