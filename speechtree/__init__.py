@@ -12,7 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .batch import parse_many
 from .check import verify_lossless
-from .errors import DecodeError, InputError, LimitError, SpeechtreeError
+from .errors import DecodeError, InputError, LimitError, SpeechtreeError, TimeLimitError
 from .models import (
     SCHEMA_VERSION,
     Block,
@@ -49,6 +49,7 @@ __all__ = [
     "Speech",
     "SpeechtreeError",
     "Style",
+    "TimeLimitError",
     "__version__",
     "json_schema",
     "parse",
