@@ -12,6 +12,8 @@ from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -119,7 +121,7 @@ def test_markdown_fixture(doc: Document) -> None:
         "\n"
         "- **一、** 过去一年的工作\n"
         "  - **（一）** 经济\\*运行\\*稳中向好\n"
-        "  - **（二）** 科技创新取得\\<突破\\>\\&进展\n"
+        "  - **（二）** 科技创新取得\\<突破\\>&进展\n"
         "- **二、** 今年的主要任务\n"
         "  - **（一）** 推进\\[产业\\](体系)建设\n"
         "    - **1.** 推动产业链升级\n"
@@ -165,6 +167,32 @@ def test_markdown_escape_reads_back_literally(text: str) -> None:
     tokens = MarkdownIt("commonmark").parse(escape(text))
     assert [c.type for c in tokens[1].children or []] == ["text"]
     assert (tokens[1].children or [])[0].content == text
+
+
+def _literal_text(tokens: list[Token]) -> str:
+    """The text of the first inline token, with every child literal text."""
+    inline = next(t for t in tokens if t.type == "inline")
+    kids = inline.children or []
+    assert [c.type for c in kids] == ["text"] * len(kids), kids
+    return "".join(c.content for c in kids)
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(st.text(alphabet="&#;amp38xR D*_`[]<>|~\\一、", min_size=1, max_size=20))
+def test_markdown_escape_reads_back_literally_in_headings_and_items(text: str) -> None:
+    want = " ".join(text.split())
+    if not want:
+        return
+    md = MarkdownIt("commonmark")
+    for wrap in ("{}", "## {}", "- {}"):
+        tokens = md.parse(wrap.format(escape(text)))
+        assert _literal_text(tokens) == want, wrap
+
+
+def test_markdown_leaves_plain_ampersands_and_hashes_alone() -> None:
+    assert escape("R&D 投入") == "R&D 投入"
+    assert escape("C# 与 F#") == "C# 与 F#"
+    assert escape("&amp; #1") == "\\&amp; \\#1"
 
 
 # ------------------------------------------------------------------------- tree

@@ -9,10 +9,13 @@ import regex
 from ..models import Block, Document, Node, Speech
 
 # Characters that start inline constructs in CommonMark (emphasis, links, raw
-# HTML, code, entities, tables/strikethrough in common extensions, closing
-# ATX heading hashes). Escaping
-# only these keeps ordinary prose such as "3.5%" readable.
-_INLINE_SPECIAL = regex.compile(r"([\\`*_\[\]<>&|~#])")
+# HTML, code, tables/strikethrough in common extensions); ``&`` only where it
+# would begin an entity (&amp; &#38;), ``#`` only at the start or after a space
+# (an ATX heading, or its closing hashes). Escaping only these keeps ordinary
+# prose such as "3.5%" or "R&D" readable.
+_INLINE_SPECIAL = regex.compile(
+    r"([\\`*_\[\]<>|~]|&(?=#|[A-Za-z][A-Za-z0-9]*;)|(?:^|(?<=[ \t]))#)"
+)
 # A line that would open a block construct (heading, quote, list, fence,
 # thematic break) if it stood at the start of a paragraph.
 _BLOCK_START = regex.compile(r"^([ \t]*)([#>+\-=]|\d{1,9}(?=[.)]))")
