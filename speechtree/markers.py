@@ -8,6 +8,7 @@ style; the filters here reject ordinals that belong to prose (第一要务,
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -99,20 +100,50 @@ class Marker(NamedTuple):
     is_label: bool = False
 
 
+#: How many candidate texts a table remembers the reading of.
+_MAX_READINGS = 8192
+
+
+@functools.lru_cache(maxsize=16)
+def _readings_under(table: StyleTable) -> dict[str, tuple[str, int | None, bool] | None]:
+    """Readings of candidate texts under ``table``, shared by the parses that
+    use it: a candidate (``（三）``, ``二是``) recurs across a corpus, and reading
+    it means the grammar, the numeral and the table."""
+    return {}
+
+
+def _reading(text: str, table: StyleTable) -> tuple[str, int | None, bool] | None:
+    """``(style, ordinal, is_label)`` of a candidate under ``table``, or None."""
+    got = classify(text)
+    if got is None:
+        return None
+    style, ordinal = got
+    is_label = style in LABEL_STYLES
+    if style not in table and not is_label:
+        return None
+    return style, ordinal, is_label
+
+
 class Recognizer:
     """Finds markers of the styles in ``table`` (labels are always found)."""
 
     def __init__(self, table: StyleTable) -> None:
         self.table = table
+        self._readings = _readings_under(table)
 
     def _read(self, m: re.Match[str]) -> Marker | None:
-        got = classify(m.group())
+        text = m.group()
+        try:
+            got = self._readings[text]
+        except KeyError:
+            got = self._readings[text] = _reading(text, self.table)
+            if len(self._readings) > _MAX_READINGS:
+                self._readings.clear()
         if got is None:
             return None
-        style, ordinal = got
-        if style not in self.table and style not in LABEL_STYLES:
-            return None
-        return Marker(style, ordinal, m.start(), m.end(), m.group(), style in LABEL_STYLES)
+        style, ordinal, is_label = got
+        return Marker(style, ordinal, m.start(), m.end(), text, is_label)
+
 
     def leading(self, text: str, pos: int = 0) -> Marker | None:
         """The marker that opens ``text`` (or its part from ``pos``), if any."""
