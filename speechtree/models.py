@@ -130,15 +130,17 @@ class Document(BaseModel):
         0-based, so ``(0, 2, 0)`` is the first child of the third section of
         the first speech."""
         for si, sp in enumerate(self.speeches):
+            secs = sp.sections
             stack: list[tuple[tuple[int, ...], Node]] = [
-                ((si, i), n) for i, n in reversed(list(enumerate(sp.sections)))
+                ((si, i), secs[i]) for i in range(len(secs) - 1, -1, -1)
             ]
+            pop, push = stack.pop, stack.append
             while stack:
-                path, node = stack.pop()
+                path, node = pop()
                 yield path, node
-                stack.extend(
-                    ((*path, j), c) for j, c in reversed(list(enumerate(node.children)))
-                )
+                kids = node.children
+                for j in range(len(kids) - 1, -1, -1):  # last first: popped in order
+                    push(((*path, j), kids[j]))
 
     def rows(self, *, file: str | None = None) -> list[Row]:
         """One flat row per node, in document order (see :mod:`speechtree.rows`)."""
