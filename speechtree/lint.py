@@ -24,7 +24,8 @@ import regex
 from pydantic import BaseModel, ConfigDict
 
 from .models import Document, Node
-from .styles import DEFAULT_TABLE, StyleTable
+from .speeches import is_annex
+from .styles import DEFAULT_TABLE, STYLES, StyleTable
 
 
 class Diagnostic(BaseModel):
@@ -70,7 +71,7 @@ class Series:
 
 #: Styles numbered through a whole speech rather than restarting under each
 #: parent: 第一条 … 第七条 run on across 第一章, 第二章 (legislative practice).
-RUNNING_STYLES = frozenset({"di_article"})
+RUNNING_STYLES = frozenset(s.name for s in STYLES if s.running)
 
 #: The GB/T 9704-2012 7.3.3 ladder 一、 （一） 1. （1）, with ① below it as
 #: common practice adds, by style family (so 1、 counts as 1.). Level skips are
@@ -121,7 +122,11 @@ class LintState:
                 run = by_family.get(fam)
                 # Run-in lists (一是…二是…) start afresh in each paragraph; the
                 # tree keeps them as siblings, but a new 一是 is a new series.
-                if run and c.kind == "item" and c.ordinal == 1:
+                # After an annex label (附件1), numbering starts from the top
+                # again, as the tree builder reads it.
+                if run and (
+                    (c.kind == "item" and c.ordinal == 1) or self.annex_between(run[-1], c)
+                ):
                     out.append(Series(fam, tuple(run)))
                     run = None
                 if run is None:
@@ -145,6 +150,13 @@ class LintState:
                     out.append(Series(self.family(run[0]), tuple(run)))
         out.sort(key=lambda s: s.nodes[0].span.start)
         return out
+
+    def annex_between(self, a: Node, b: Node) -> bool:
+        """Is there an annex label line (附件1, 名词解释) between nodes ``a`` and ``b``?"""
+        return any(
+            is_annex("".join(line.split()))
+            for line in self.text[a.title_span.end : b.span.start].splitlines()
+        )
 
     def family(self, node: Node) -> str:
         return self.table[node.style].family if node.style in self.table else node.style

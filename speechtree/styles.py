@@ -26,7 +26,8 @@ class Style:
     list items that only count when a second item follows. ``rank`` is the
     GB/T 9704 order (lower is higher in the outline); the tree builder does
     not use it — levels come from each document's own numbering — but lint
-    does.
+    does. A ``running`` style numbers through a whole speech instead of
+    starting again under each parent (第一条 … 第七条 across 第一章, 第二章).
     """
 
     name: str
@@ -37,6 +38,7 @@ class Style:
     inline: Inline
     rank: int
     description: str
+    running: bool = False
 
 
 STYLES: tuple[Style, ...] = (
@@ -46,7 +48,8 @@ STYLES: tuple[Style, ...] = (
     Style("di_topic", "第一个问题：", "di_topic", True, False, Inline.NEVER, 1, "numbered topic"),
     Style("cn_dun", "一、", "cn_dun", True, False, Inline.NEVER, 1, "GB/T level 1"),
     Style("cn_dot", "一.", "cn_dun", True, False, Inline.NEVER, 1, "level 1, non-standard dot"),
-    Style("di_article", "第一条", "di_article", True, False, Inline.NEVER, 2, "article"),
+    Style("di_article", "第一条", "di_article", True, False, Inline.NEVER, 2, "article",
+          running=True),
     Style("paren_cn", "（一）", "paren_cn", True, False, Inline.BOUNDARY, 2, "GB/T level 2"),
     Style("di_comma", "第一，", "di_comma", True, False, Inline.BOUNDARY, 2, "ordinal word"),
     Style("arabic_dot", "1.", "arabic_dot", True, False, Inline.BOUNDARY, 3, "GB/T level 3"),

@@ -139,6 +139,9 @@ class TreeBuilder:
         warnings: list[TreeWarning] = []
         stack: list[_Frame] = []
         too_deep: list[int] = []
+        #: The last ordinal of each running family (第N条), numbered through
+        #: the speech across the headings that hold it.
+        running_last: dict[str, int] = {}
 
         def add(
             e: Event,
@@ -166,6 +169,8 @@ class TreeBuilder:
                 fr.members = prev.members + 1
                 fr.single = prev.single and e.para == prev.para + 1
             stack.append(fr)
+            if self.table.style(e.marker.style).running:
+                running_last[family] = ordinal
             return fr
 
         def warn(code: str, msg: str, e: Event) -> None:
@@ -188,6 +193,7 @@ class TreeBuilder:
                 while pending and pending[-1] < e.para:
                     pending.pop()
                 stack.clear()
+                running_last.clear()
             if e.para >= last_para + 2:  # (the series can only close after a gap)
                 self._close_run_in_series(stack, e, last_para)
             last_para = e.para
@@ -279,7 +285,15 @@ class TreeBuilder:
                 parent = pop_to(dup)
                 add(e, k, parent, heading, fam)
             elif heading:
-                warn("start-not-one", f"{mk.text} starts a series at {k}, not at one", e)
+                last = running_last.get(fam) if style.running else None
+                if last is None:
+                    warn("start-not-one", f"{mk.text} starts a series at {k}, not at one", e)
+                elif k > last + 1:
+                    warn("gap", f"{mk.text} follows ordinal {last}: numbering skips", e)
+                elif k <= last:
+                    warn("duplicate" if k == last else "series-restart",
+                         f"{mk.text} comes after ordinal {last}", e)
+                # (k == last + 1: the numbering runs on under a new heading)
                 parent = pop_to(top_heading() + 1)
                 add(e, k, parent, True, fam)
             # an item out of any series is an ordinal in prose: not a node

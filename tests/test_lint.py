@@ -60,6 +60,19 @@ CASES: list[tuple[str, str, list[tuple[int, int, str]]]] = [
         [(4, 1, "ST104")],
     ),
     (
+        # After an annex label the tree numbers from the top again; so does lint.
+        "ST104_not_after_an_annex",
+        "一、总体要求\n二、重点任务\n三、保障措施\n附件1\n一、项目安排\n二、资金来源\n",
+        [],
+    ),
+    (
+        # Articles number through the text across chapters: no ST103 per chapter.
+        "ST103_not_for_articles_across_chapters",
+        "第一章 总则\n第一条 为了规范工作，制定本办法。\n"
+        "第二章 附则\n第二条 本办法自公布之日起施行。\n",
+        [],
+    ),
+    (
         "ST104_not_for_runin_list_in_new_paragraph",
         "今年要做好三件事：一是稳增长，二是促改革，三是惠民生。\n"
         "具体措施是：一是减税，二是降费。\n",
