@@ -16,7 +16,6 @@ worker, so memory does not grow with the size of the corpus.
 from __future__ import annotations
 
 import gc
-import itertools
 import os
 import re
 import signal
@@ -57,7 +56,10 @@ Existing = Literal["refuse", "overwrite", "skip"]
 #: Files sent to a worker at a time. One file is about a millisecond of work
 #: on a typical speech, and handing a task to a process and its result back
 #: costs a good part of that: in chunks, that cost is paid once per chunk.
+#: A chunk also ends once its files reach _CHUNK_BYTES, so large files travel
+#: alone and the documents in flight (parse_many) stay few.
 _CHUNK = 8
+_CHUNK_BYTES = 1 << 20
 
 #: Chunks in flight per worker: enough to keep workers busy while the parent
 #: waits on a slow file at the head of the queue, few enough to keep memory flat.
@@ -125,10 +127,12 @@ def _ordered_map(
     tasks: Iterable[_T],
     jobs: int,
     on_crash: Callable[[_T, BaseException], _R],
+    size: Callable[[_T], int] = lambda t: 0,
 ) -> Iterator[tuple[_T, _R]]:
     """``(task, fn(task))`` in task order, computed by ``jobs`` processes.
 
-    Tasks go to the workers in chunks of up to ``_CHUNK``. ``fn`` must not
+    Tasks go to the workers in chunks of up to ``_CHUNK`` tasks and, by
+    ``size`` (the bytes a task reads), about ``_CHUNK_BYTES``. ``fn`` must not
     raise (it turns errors into values). If a worker process dies (killed,
     out of memory, a crash in C code), every task in flight is lost with it;
     those are run again one at a time in a fresh pool so that the one that
@@ -139,10 +143,10 @@ def _ordered_map(
             yield t, fn(t)
         return
 
-    chunks = _chunked(tasks, _CHUNK)
+    chunks = _chunked(tasks, size)
     window = jobs * _WINDOW_PER_JOB
     pending: deque[tuple[list[_T], Future[list[_R]]]] = deque()
-    pool = ProcessPoolExecutor(max_workers=jobs)
+    pool = _new_pool(jobs)
     exhausted = False
     try:
         while True:
@@ -167,13 +171,13 @@ def _ordered_map(
                 lost = chunk + [t for c, _ in pending for t in c]
                 pending.clear()
                 pool.shutdown(wait=True, cancel_futures=True)
-                pool = ProcessPoolExecutor(max_workers=jobs)
+                pool = _new_pool(jobs)
                 for lt in lost:
                     try:
                         lr = pool.submit(fn, lt).result()
                     except BrokenProcessPool as exc:
                         pool.shutdown(wait=True, cancel_futures=True)
-                        pool = ProcessPoolExecutor(max_workers=jobs)
+                        pool = _new_pool(jobs)
                         lr = on_crash(lt, exc)
                     yield lt, lr
                 continue
@@ -182,10 +186,33 @@ def _ordered_map(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _chunked(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
-    it = iter(items)
-    while chunk := list(itertools.islice(it, size)):
+def _new_pool(jobs: int) -> ProcessPoolExecutor:
+    # Each worker starts by freezing what it inherits (the imported modules,
+    # the grammar): the cyclic collector then never walks those objects, which
+    # costs time and, after a fork, copies every page it touches.
+    return ProcessPoolExecutor(max_workers=jobs, initializer=gc.freeze)
+
+
+def _chunked(items: Iterable[_T], size: Callable[[_T], int]) -> Iterator[list[_T]]:
+    """Consecutive chunks of up to _CHUNK items, closed early once their
+    sizes reach _CHUNK_BYTES."""
+    chunk: list[_T] = []
+    total = 0
+    for t in items:
+        chunk.append(t)
+        total += size(t)
+        if len(chunk) >= _CHUNK or total >= _CHUNK_BYTES:
+            yield chunk
+            chunk, total = [], 0
+    if chunk:
         yield chunk
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # reading it will say what is wrong
 
 
 def _map_chunk(fn: Callable[[_T], _R], chunk: list[_T]) -> list[_R]:
@@ -322,7 +349,11 @@ def parse_many(
     _warm_up(n)
     tasks = (_ParseTask(os.fspath(p), options, timeout) for p in paths)
     for _task, result in _ordered_map(
-        _parse_one, tasks, n, lambda t, e: Result(t.path, failure=_crashed(t.path, e))
+        _parse_one,
+        tasks,
+        n,
+        lambda t, e: Result(t.path, failure=_crashed(t.path, e)),
+        lambda t: _file_size(t.path),
     ):
         yield result
 
@@ -588,7 +619,11 @@ def _convert_one(task: _ConvertTask) -> FileOutcome:
         with _time_limit(task.timeout, task.rel), _gc_paused():
             data = _read(task.src, task.options)
             doc = parse(data, path=task.rel, options=task.options)
-            out = render(doc, task.fmt).encode("utf-8")
+            out = (
+                doc.to_json_bytes() + b"\n"  # what render(doc, "json") gives, as bytes
+                if task.fmt == "json"
+                else render(doc, task.fmt).encode("utf-8")
+            )
         try:
             os.makedirs(parent, exist_ok=True)
             _write_atomic(target, out)
@@ -766,6 +801,7 @@ def convert_folder(
                 tasks(),
                 n,
                 lambda t, e: FileOutcome(t.rel, "failed", _crashed(t.rel, e)),
+                lambda t: _file_size(t.src),
             ):
                 if outcome.failure is not None:
                     errors.write(outcome.failure.to_json() + b"\n")

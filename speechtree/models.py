@@ -116,9 +116,15 @@ class Document(BaseModel):
         return self.model_dump(mode="json")
 
     def to_json(self, *, indent: bool = True) -> str:
-        """JSON with readable Chinese (UTF-8, no ``\\uXXXX`` escapes)."""
+        """JSON with readable Chinese (no ``\\uXXXX`` escapes)."""
+        return self.to_json_bytes(indent=indent).decode("utf-8")
+
+    def to_json_bytes(self, *, indent: bool = True) -> bytes:
+        """:meth:`to_json` as UTF-8 bytes, for writing to a file."""
         opt = orjson.OPT_INDENT_2 if indent else 0
-        return orjson.dumps(self.to_dict(), option=opt).decode("utf-8")
+        # Every field is str, int, bool, None, list or a model, so the
+        # Python-mode dump is already JSON data (and a third faster to make).
+        return orjson.dumps(self.model_dump(), option=opt)
 
     def to_yaml(self) -> str:
         return yaml.safe_dump(

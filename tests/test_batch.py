@@ -530,3 +530,13 @@ def test_time_limit_is_refused_where_it_cannot_be_kept(good_tree: Path, tmp_path
         convert_folder(good_tree, tmp_path / "out", jobs=1, timeout=0)
     r = run(str(good_tree), "-o", str(tmp_path / "out"), "--timeout", "0")
     assert r.exit_code == EXIT_USAGE
+
+
+def test_chunks_end_at_a_count_or_a_size() -> None:
+    from speechtree.batch import _CHUNK, _CHUNK_BYTES, _chunked
+
+    small = list(_chunked(range(2 * _CHUNK + 1), lambda t: 10))
+    assert [len(c) for c in small] == [_CHUNK, _CHUNK, 1]
+    sizes = {0: 10, 1: _CHUNK_BYTES, 2: 10, 3: 10, 4: 2 * _CHUNK_BYTES, 5: 10}
+    assert list(_chunked(range(6), sizes.__getitem__)) == [[0, 1], [2, 3, 4], [5]]
+    assert list(_chunked([], lambda t: 0)) == []
