@@ -15,6 +15,7 @@ worker, so memory does not grow with the size of the corpus.
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import re
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeVar
 
+import cn2an
 import orjson
 import yaml
 
@@ -220,11 +222,25 @@ def _map_chunk(fn: Callable[[_T], _R], chunk: list[_T]) -> list[_R]:
     return [fn(t) for t in chunk]
 
 
-def _warm_up(jobs: int) -> None:
-    """Build the marker grammar in this process before workers are forked,
-    so each worker inherits it instead of building its own."""
+def _warm_up(jobs: int, options: ParseOptions | None) -> None:
+    """Build the marker grammar, and read the commonest markers, in this
+    process before workers are forked, so each worker inherits them instead
+    of doing it again."""
     if jobs > 1:
-        parse("一、")
+        # Only the styles matter here (readings are kept per style table).
+        styles = ParseOptions(disabled_styles=options.disabled_styles) if options else None
+        parse(_warm_up_text(), options=styles)
+
+
+@functools.cache
+def _warm_up_text() -> str:
+    """Markers of every common style with ordinals 1–20, one paragraph each."""
+    lines = []
+    for n in range(1, 21):
+        cn = cn2an.an2cn(n)
+        lines += [f"{cn}、甲", f"（{cn}）乙", f"{n}.丙", f"（{n}）丁", f"{chr(0x245F + n)}戊",
+                  f"第{cn}，己。{cn}是庚；{cn}要辛。"]
+    return "\n".join(lines)
 
 
 def _crashed(path: str, exc: BaseException) -> Failure:
@@ -346,7 +362,7 @@ def parse_many(
     """
     n = default_jobs() if jobs is None else max(1, jobs)
     _check_timeout(timeout, n)
-    _warm_up(n)
+    _warm_up(n, options)
     tasks = (_ParseTask(os.fspath(p), options, timeout) for p in paths)
     for _task, result in _ordered_map(
         _parse_one,
@@ -756,7 +772,7 @@ def convert_folder(
     except OSError as exc:
         raise OutputDirError(exc.strerror or str(exc), path=str(out_dir)) from None
     out_root = os.path.realpath(out_dir)
-    _warm_up(n)
+    _warm_up(n, options)
     suffix = FORMAT_SUFFIX[fmt]
     walk = WalkStats()
     summary = Summary(errors_file=str(out_dir / ERRORS_FILE))

@@ -540,3 +540,10 @@ def test_chunks_end_at_a_count_or_a_size() -> None:
     sizes = {0: 10, 1: _CHUNK_BYTES, 2: 10, 3: 10, 4: 2 * _CHUNK_BYTES, 5: 10}
     assert list(_chunked(range(6), sizes.__getitem__)) == [[0, 1], [2, 3, 4], [5]]
     assert list(_chunked([], lambda t: 0)) == []
+
+
+def test_small_size_limit_with_several_jobs(good_tree: Path, tmp_path: Path) -> None:
+    """The warm-up before the workers start is not held to the files' limits."""
+    summary = convert_folder(good_tree, tmp_path / "out", jobs=2,
+                             options=ParseOptions(max_bytes=10))
+    assert summary.failed == 3  # each file over 10 bytes: recorded, not a crash
