@@ -60,7 +60,7 @@ Existing = Literal["refuse", "overwrite", "skip"]
 #: costs a good part of that: in chunks, that cost is paid once per chunk.
 #: A chunk also ends once its files reach _CHUNK_BYTES, so large files travel
 #: alone and the documents in flight (parse_many) stay few.
-_CHUNK = 8
+_CHUNK = 16
 _CHUNK_BYTES = 1 << 20
 
 #: Chunks in flight per worker: enough to keep workers busy while the parent
