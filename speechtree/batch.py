@@ -40,7 +40,7 @@ import yaml
 from .decode import read_limited
 from .errors import InputError, SpeechtreeError, TimeLimitError
 from .models import Document
-from .options import ParseOptions
+from .options import DEFAULT_OPTIONS, ParseOptions
 from .parser import parse
 from .render import render
 from .rows import Row, TableWriter, rows
@@ -278,7 +278,7 @@ def _time_limit(seconds: float | None, path: str) -> Iterator[None]:
         yield
         return
 
-    def on_alarm(signum: int, frame: object) -> None:
+    def on_alarm(_signum: int, _frame: object) -> None:
         raise TimeLimitError(f"took longer than the time limit of {seconds:g} s", path=path)
 
     old = signal.signal(signal.SIGALRM, on_alarm)
@@ -318,7 +318,7 @@ def _read(path: str, options: ParseOptions | None) -> bytes:
         if not stat.S_ISREG(st.st_mode):
             raise InputError("not a regular file", path=path)
         with open(path, "rb") as fh:
-            return read_limited(fh, (options or ParseOptions()).max_bytes, path)
+            return read_limited(fh, (options or DEFAULT_OPTIONS).max_bytes, path, st.st_size)
     except FileNotFoundError:
         msg = "dangling symbolic link" if os.path.islink(path) else "no such file"
         raise InputError(msg, path=path) from None

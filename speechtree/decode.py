@@ -185,12 +185,15 @@ def check_text(text: str, path: str | None = None) -> None:
         )
 
 
-def read_limited(stream: BinaryIO, max_bytes: int, path: str | None = None) -> bytes:
+def read_limited(
+    stream: BinaryIO, max_bytes: int, path: str | None = None, size: int | None = None
+) -> bytes:
     """All of ``stream``, but never more than ``max_bytes + 1`` bytes read: a
     huge file, or an endless one (``/dev/zero``, a pipe), is rejected with a
-    LimitError instead of being read into memory first."""
+    LimitError instead of being read into memory first. ``size``, the file's
+    size when the caller has already looked, saves looking again."""
     limit = max_bytes + 1
-    hint = _size_hint(stream)
+    hint = _size_hint(stream) if size is None else size
     if hint is not None and hint < max_bytes:
         # A buffer of the file's size, not of the limit (64 MiB by default).
         data = stream.read(hint + 1)
@@ -200,14 +203,13 @@ def read_limited(stream: BinaryIO, max_bytes: int, path: str | None = None) -> b
         data = stream.read(limit)
     if len(data) <= max_bytes:
         return data
-    size = f"over the limit of {max_bytes:,} bytes"
-    try:
-        st = os.fstat(stream.fileno())
-        if stat.S_ISREG(st.st_mode):
-            size = f"{st.st_size:,} bytes, over the limit of {max_bytes:,}"
-    except (OSError, ValueError, AttributeError):
-        pass  # not a real file (a pipe, an in-memory stream): its size is unknown
-    raise LimitError(f"input is {size} (raise it with max_bytes / --max-bytes)", path=path)
+    actual = _size_hint(stream)  # unknown for a pipe or an in-memory stream
+    what = (
+        f"over the limit of {max_bytes:,} bytes"
+        if actual is None
+        else f"{actual:,} bytes, over the limit of {max_bytes:,}"
+    )
+    raise LimitError(f"input is {what} (raise it with max_bytes / --max-bytes)", path=path)
 
 
 def _size_hint(stream: BinaryIO) -> int | None:

@@ -78,11 +78,12 @@ def _circled_value(ch: str) -> int:
     return cp - 0x32B1 + 36
 
 
-@functools.lru_cache(maxsize=8192)
 def classify(candidate: str) -> tuple[str, int | None] | None:
     """``(style, ordinal)`` of a marker as written, or None when it is not one.
 
     The ordinal is None only for 最后, which continues an open sequence.
+    Not cached here: the recogniser keeps the readings it needs per style
+    table (``markers._readings_under``).
     """
     try:
         tree: Tree[Token] = marker_parser().parse(candidate)

@@ -24,6 +24,7 @@ import regex
 from pydantic import BaseModel, ConfigDict
 
 from .models import Document, Node
+from .offsets import line_starts
 from .speeches import is_annex
 from .styles import DEFAULT_TABLE, STYLES, StyleTable
 
@@ -91,7 +92,7 @@ class LintState:
         self.doc = doc
         self.text = text
         self.table = table
-        self._line_starts = [0] + [m.end() for m in regex.finditer("\n", text)]
+        self._line_starts = line_starts(text)  # the parser's lines (CRLF, LF, lone CR)
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column (in characters) of ``offset``."""

@@ -107,8 +107,9 @@ _MAX_READINGS = 8192
 @functools.lru_cache(maxsize=16)
 def _readings_under(table: StyleTable) -> dict[str, tuple[str, int | None, bool] | None]:
     """Readings of candidate texts under ``table``, shared by the parses that
-    use it: a candidate (``（三）``, ``二是``) recurs across a corpus, and reading
-    it means the grammar, the numeral and the table."""
+    use it (the parser keeps one table per set of options): a candidate
+    (``（三）``, ``二是``) recurs across a corpus, and reading it means the
+    grammar, the numeral and the table."""
     return {}
 
 

@@ -27,3 +27,7 @@ class ParseOptions(BaseModel):
     detect_contents: bool = Field(
         default=True, description="Keep a table of contents apart from the sections."
     )
+
+
+#: The options when none are given (frozen, so one instance serves every call).
+DEFAULT_OPTIONS = ParseOptions()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import gc
 import hashlib
 import os
@@ -27,10 +28,9 @@ from .models import (
 )
 from .normalize import Normalized, normalize
 from .offsets import line_starts
-from .options import ParseOptions
+from .options import DEFAULT_OPTIONS, ParseOptions
 from .segment import Para, segment
 from .speeches import (
-    ANNEX_START,
     SpeechPlan,
     choose_title,
     find_contents,
@@ -89,7 +89,7 @@ class _Context:
         ob = p.obase if p.obase != -2 else self.obase(p)
         if ob >= 0:
             return ob + i
-        n = p.base + i if p.pmap is None else p.pmap.start(i)
+        n = p.norm_start(i)
         return n if self._same else self.nt.map.start(n)
 
     def oend(self, p: Para, i: int) -> int:
@@ -97,7 +97,7 @@ class _Context:
         ob = p.obase if p.obase != -2 else self.obase(p)
         if ob >= 0:
             return ob + i + 1
-        n = p.base + i + 1 if p.pmap is None else p.pmap.end(i)
+        n = p.norm_end(i)
         return n if self._same else self.nt.map.end(n - 1)
 
     def para_span(self, p: Para) -> tuple[int, int]:
@@ -122,9 +122,14 @@ _new_speech = trusted_builder(Speech)
 
 
 def _table(options: ParseOptions) -> StyleTable:
-    if options.disabled_styles:
-        return DEFAULT_TABLE.without(options.disabled_styles)
-    return DEFAULT_TABLE
+    return _table_without(options.disabled_styles) if options.disabled_styles else DEFAULT_TABLE
+
+
+@functools.lru_cache(maxsize=32)
+def _table_without(disabled: frozenset[str]) -> StyleTable:
+    """One table per set of disabled styles, so the readings of candidates
+    kept per table (markers) serve every parse with the same options."""
+    return DEFAULT_TABLE.without(disabled)
 
 
 def parse(
@@ -134,7 +139,7 @@ def parse(
     options: ParseOptions | None = None,
 ) -> Document:
     """Parse a speech (text, or bytes in any supported encoding) into its outline."""
-    opts = options or ParseOptions()
+    opts = options or DEFAULT_OPTIONS
     spath = os.fspath(path) if path is not None else None
     utf8: bytes | None = None
     if isinstance(data, bytes | bytearray | memoryview):
@@ -181,7 +186,7 @@ def parse(
 def parse_file(path: str | os.PathLike[str], *, options: ParseOptions | None = None) -> Document:
     """Read and parse one file."""
     p = Path(path)
-    limit = (options or ParseOptions()).max_bytes
+    limit = (options or DEFAULT_OPTIONS).max_bytes
     try:
         with p.open("rb") as fh:
             data = read_limited(fh, limit, os.fspath(path))
@@ -305,7 +310,7 @@ class _Parser:
         resets = frozenset(
             i
             for i in range(plan.start, plan.end)
-            if leads[i] is None and paras[i].text[0] in ANNEX_START and is_annex(paras[i].text)
+            if leads[i] is None and is_annex(paras[i].text)
         )
         built, tree_warnings = self.builder.build(events, resets)
 
@@ -364,9 +369,7 @@ class _Parser:
         """Model nodes for the built tree, with titles, bodies and spans."""
         paras = ctx.paras
         original = ctx.original
-        ostart, oend = ctx.ostart, ctx.oend
-        ls = ctx.line_starts
-        line_of = bisect_right
+        ostart, oend, span = ctx.ostart, ctx.oend, ctx.span
         n = len(built)
         starts = [ostart(paras[b.event.para], b.event.marker.start) for b in built]
         nodes: list[Node] = []
@@ -394,7 +397,6 @@ class _Parser:
                 t_start = ostart(p, mk.end) if mk.end < len(text) else m_end
                 t_stop = oend(p, t_end - 1) if t_end > mk.end else t_start
             body_end = starts[k + 1] if k + 1 < n else region_end
-            end = max(body_end, t_stop)
             nodes.append(
                 _new_node(
                     kind=b.kind,
@@ -404,19 +406,8 @@ class _Parser:
                     level=b.level,
                     title=_clean_title(original[t_start:t_stop]),
                     text=original[t_stop:body_end].strip(_WS),
-                    # ctx.span, written out: two spans per node.
-                    span=_new_span(
-                        start=m_start,
-                        end=end,
-                        line=line_of(ls, m_start),
-                        end_line=line_of(ls, max(m_start, end - 1)),
-                    ),
-                    title_span=_new_span(
-                        start=t_start,
-                        end=t_stop,
-                        line=line_of(ls, t_start),
-                        end_line=line_of(ls, max(t_start, t_stop - 1)),
-                    ),
+                    span=span(m_start, max(body_end, t_stop)),
+                    title_span=span(t_start, t_stop),
                     children=[nodes[n - 1 - c] for c in b.children],
                 )
             )

@@ -203,13 +203,12 @@ def join_broken_lines(rec: Recognizer, paras: list[Para]) -> list[Para]:
         i += 1
         while i < n:
             nxt = paras[i]
-            # The next paragraph on the line right after, nothing between
-            # (asked for every pair, so written out here).
+            # The next paragraph on the line right after, nothing between.
             if not (
                 cur.ends_line
                 and nxt.starts_line
                 and not nxt.blank_before
-                and nxt.line == (cur.last_line or cur.line) + 1
+                and nxt.line == cur.end_line + 1
             ) or not _should_join(rec, cur, nxt, paras[i + 1] if i + 1 < n else None):
                 break
             cur = _concat(rec, cur, paras[i])

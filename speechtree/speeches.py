@@ -18,7 +18,8 @@ _SENTENCE = re.compile(r"[。！？；]")
 _ANNEX = re.compile(
     r"(?:(?:附件|附录|附表)[0-9一二三四五六七八九十]*[：:]?.{0,24}|名词解释|名词注释|注释|注解)[：:]?"
 )
-#: Every text is_annex accepts starts with one of these: a cheap test first.
+#: Every text is_annex accepts starts with one of these: a cheap test first
+#: (it is asked of nearly every paragraph).
 ANNEX_START = frozenset("附名注")
 _NOT_TITLE_START = ("——", "来源", "时间", "发表", "发布", "当前位置", "作者", "编辑", "【")
 
@@ -46,7 +47,7 @@ def _is_subtitle(text: str) -> bool:
 
 def is_annex(text: str) -> bool:
     """附件1, 附件2：名词解释, 名词解释: after it, numbering starts from the top again."""
-    return _ANNEX.fullmatch(text) is not None
+    return text[:1] in ANNEX_START and _ANNEX.fullmatch(text) is not None
 
 
 def is_title_like(text: str) -> bool:

@@ -22,8 +22,8 @@ class Style:
 
     ``name`` is the rule name in ``grammars/markers.lark``. ``family`` groups
     styles whose series continue each other (``一要 二要 三是``). ``heading``
-    styles open a paragraph as a block heading; ``enumeration`` styles are
-    list items that only count when a second item follows. ``rank`` is the
+    styles open a paragraph as a block heading; the others are list items,
+    which only count when a second item follows. ``rank`` is the
     GB/T 9704 order (lower is higher in the outline); the tree builder does
     not use it — levels come from each document's own numbering — but lint
     does. A ``running`` style numbers through a whole speech instead of
@@ -34,7 +34,6 @@ class Style:
     example: str
     family: str
     heading: bool
-    enumeration: bool
     inline: Inline
     rank: int
     description: str
@@ -42,27 +41,27 @@ class Style:
 
 
 STYLES: tuple[Style, ...] = (
-    Style("di_part", "第一部分", "di_part", True, False, Inline.NEVER, 0, "part"),
-    Style("di_chapter", "第一章", "di_chapter", True, False, Inline.NEVER, 0, "chapter"),
-    Style("di_section", "第一节", "di_section", True, False, Inline.NEVER, 1, "section"),
-    Style("di_topic", "第一个问题：", "di_topic", True, False, Inline.NEVER, 1, "numbered topic"),
-    Style("cn_dun", "一、", "cn_dun", True, False, Inline.NEVER, 1, "GB/T level 1"),
-    Style("cn_dot", "一.", "cn_dun", True, False, Inline.NEVER, 1, "level 1, non-standard dot"),
-    Style("di_article", "第一条", "di_article", True, False, Inline.NEVER, 2, "article",
+    Style("di_part", "第一部分", "di_part", True, Inline.NEVER, 0, "part"),
+    Style("di_chapter", "第一章", "di_chapter", True, Inline.NEVER, 0, "chapter"),
+    Style("di_section", "第一节", "di_section", True, Inline.NEVER, 1, "section"),
+    Style("di_topic", "第一个问题：", "di_topic", True, Inline.NEVER, 1, "numbered topic"),
+    Style("cn_dun", "一、", "cn_dun", True, Inline.NEVER, 1, "GB/T level 1"),
+    Style("cn_dot", "一.", "cn_dun", True, Inline.NEVER, 1, "level 1, non-standard dot"),
+    Style("di_article", "第一条", "di_article", True, Inline.NEVER, 2, "article",
           running=True),
-    Style("paren_cn", "（一）", "paren_cn", True, False, Inline.BOUNDARY, 2, "GB/T level 2"),
-    Style("di_comma", "第一，", "di_comma", True, False, Inline.BOUNDARY, 2, "ordinal word"),
-    Style("arabic_dot", "1.", "arabic_dot", True, False, Inline.BOUNDARY, 3, "GB/T level 3"),
-    Style("arabic_dun", "1、", "arabic_dot", True, False, Inline.NEVER, 3, "level 3, 、 form"),
-    Style("paren_arabic", "（1）", "paren_arabic", True, False, Inline.BOUNDARY, 4, "GB/T level 4"),
-    Style("arabic_rparen", "1）", "paren_arabic", True, False, Inline.NEVER, 4, "half bracket"),
-    Style("circled", "①", "circled", True, False, Inline.ANYWHERE, 5, "below （1）"),
-    Style("shi", "一是", "directive", False, True, Inline.WORD, 6, "一是…二是…"),
-    Style("yao", "一要", "directive", False, True, Inline.WORD, 6, "一要…二要…"),
-    Style("qi", "其一", "qi", False, True, Inline.BOUNDARY, 6, "其一…其二…"),
-    Style("fangmian", "一方面", "fangmian", False, True, Inline.WORD, 6, "一方面…"),
-    Style("fangmian_other", "另一方面", "fangmian", False, True, Inline.WORD, 6, "…另一方面"),
-    Style("sequence", "首先", "sequence", False, True, Inline.BOUNDARY, 6, "首先…其次…最后"),
+    Style("paren_cn", "（一）", "paren_cn", True, Inline.BOUNDARY, 2, "GB/T level 2"),
+    Style("di_comma", "第一，", "di_comma", True, Inline.BOUNDARY, 2, "ordinal word"),
+    Style("arabic_dot", "1.", "arabic_dot", True, Inline.BOUNDARY, 3, "GB/T level 3"),
+    Style("arabic_dun", "1、", "arabic_dot", True, Inline.NEVER, 3, "level 3, 、 form"),
+    Style("paren_arabic", "（1）", "paren_arabic", True, Inline.BOUNDARY, 4, "GB/T level 4"),
+    Style("arabic_rparen", "1）", "paren_arabic", True, Inline.NEVER, 4, "half bracket"),
+    Style("circled", "①", "circled", True, Inline.ANYWHERE, 5, "below （1）"),
+    Style("shi", "一是", "directive", False, Inline.WORD, 6, "一是…二是…"),
+    Style("yao", "一要", "directive", False, Inline.WORD, 6, "一要…二要…"),
+    Style("qi", "其一", "qi", False, Inline.BOUNDARY, 6, "其一…其二…"),
+    Style("fangmian", "一方面", "fangmian", False, Inline.WORD, 6, "一方面…"),
+    Style("fangmian_other", "另一方面", "fangmian", False, Inline.WORD, 6, "…另一方面"),
+    Style("sequence", "首先", "sequence", False, Inline.BOUNDARY, 6, "首先…其次…最后"),
 )
 
 #: Compilation labels (第一篇 / 篇一) open speeches, not outline nodes.

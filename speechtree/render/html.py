@@ -8,11 +8,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-import regex
-
+from .. import offsets
 from ..models import Document, Node
-
-_LINE_BREAK = regex.compile(r"\r\n?|\n")  # the parser's own definition of a line
 
 
 @dataclass(frozen=True)
@@ -60,7 +57,7 @@ def _text_pane(text: str, doc: Document, targets: list[_Target]) -> str:
     lookup alone: no offset arithmetic in JavaScript, whose strings count
     UTF-16 units where Python counts code points."""
     n = len(text)
-    line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text) if m.end() < n]
+    line_starts = [s for s in offsets.line_starts(text) if s < n or s == 0]
     bounds: set[int] = {0, n, *line_starts}
     starts: dict[int, list[_Target]] = defaultdict(list)
     ends: dict[int, list[_Target]] = defaultdict(list)
