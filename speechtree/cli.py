@@ -12,7 +12,7 @@ import orjson
 from . import __version__
 from .decode import read_limited
 from .errors import SpeechtreeError
-from .models import json_schema
+from .models import json_schema, schema_problems
 from .options import DEFAULT_MAX_BYTES, ParseOptions
 from .parser import parse, parse_file
 from .render import RENDERERS, render
@@ -76,9 +76,30 @@ def parse_cmd(file: str, fmt: str, output: str, encoding: str | None, max_bytes:
 
 
 @main.command("schema")
-def schema_cmd() -> None:
-    """Print the JSON Schema of the output."""
-    click.echo(orjson.dumps(json_schema(), option=orjson.OPT_INDENT_2).decode("utf-8"))
+@click.option("--check", "check", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=str),
+              help="Validate this JSON output against the schema instead (repeatable).")
+def schema_cmd(check: tuple[str, ...]) -> None:
+    """Print the JSON Schema of the output, or (--check FILE) validate outputs.
+
+    With --check, each problem is printed as FILE: FIELD: message; the exit
+    code is 1 when any file is not valid.
+    """
+    if not check:
+        click.echo(orjson.dumps(json_schema(), option=orjson.OPT_INDENT_2).decode("utf-8"))
+        return
+    bad = 0
+    for name in check:
+        try:
+            data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+        except OSError as exc:
+            _fail(name, exc.strerror or str(exc), EXIT_INPUT)
+        problems = schema_problems(data)
+        bad += bool(problems)
+        for p in problems:
+            click.echo(f"{name}: {p}")
+    click.echo(f"{len(check) - bad} valid, {bad} not valid", err=True)
+    sys.exit(1 if bad else EXIT_OK)
 
 
 from .cli_batch import batch_cmd  # noqa: E402 - commands in their own modules

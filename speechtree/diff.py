@@ -29,6 +29,7 @@ import orjson
 import regex
 from pydantic import BaseModel
 
+from .conventions import path_string
 from .models import Document, Node
 from .styles import DEFAULT_TABLE, StyleTable
 
@@ -45,7 +46,8 @@ _NOT_KEY = regex.compile(r"[\p{P}\p{S}\s]+")
 class NodeRef(BaseModel):
     """Where a node stands in one outline."""
 
-    path: list[int]
+    speech: int  # 1-based, as in --table
+    path: str  # 1-based within the speech, "3.2.1", as in --table
     line: int
     marker: str
     title: str
@@ -312,8 +314,8 @@ def _ref(flat: list[_Flat], f: _Flat) -> NodeRef:
         parent = f"{p.marker}{p.title}"
     n = f.node
     return NodeRef(
-        path=list(f.path), line=n.span.line, marker=n.marker, title=n.title, level=n.level,
-        parent=parent,
+        speech=f.path[0] + 1, path=path_string(f.path[1:]), line=n.span.line,
+        marker=n.marker, title=n.title, level=n.level, parent=parent,
     )
 
 

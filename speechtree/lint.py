@@ -308,6 +308,22 @@ def _style_two_levels(state: LintState) -> Iterator[Finding]:
             )
 
 
+def _too_deep(state: LintState) -> Iterator[Finding]:
+    """The parser caps nesting at MAX_DEPTH levels: a node at the cap is where
+    the outline was flattened (once per speech)."""
+    from .tree import MAX_DEPTH
+
+    reported: set[int] = set()
+    for s in state.nodes:
+        if s.node.level >= MAX_DEPTH and s.speech not in reported:
+            reported.add(s.speech)
+            yield Finding(
+                s.node.span.start,
+                f"{s.node.marker} nests {MAX_DEPTH} levels deep: deeper nodes are kept at "
+                f"level {MAX_DEPTH}",
+            )
+
+
 # Marker forms are read from the marker as written, not from the style name:
 # the grammar may or may not take a non-standard form (一. （一）、 1）) as a
 # marker, and these checks must hold either way. Forms it does not take never
@@ -447,6 +463,8 @@ RULES: tuple[Rule, ...] = (
          _level_inverted),
     Rule("ST203", "style-two-levels", "one style at two levels in one speech",
          _style_two_levels),
+    Rule("ST204", "too-deep", "nesting deeper than 100 levels, capped by the parser",
+         _too_deep),
     Rule("ST301", "punct-after-bracket", "punctuation after a bracketed marker: （一）、",
          _punct_after_enclosed),
     Rule("ST302", "cn-numeral-dot", "a Chinese numeral with a dot or comma: 一. 一，", _cn_dot),

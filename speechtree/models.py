@@ -8,32 +8,58 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import orjson
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 if TYPE_CHECKING:
     from .rows import Row
 
-SCHEMA_VERSION = "1.0"
+#: The version of the JSON shape below. It changes as README.md ("The JSON
+#: shape") says: the major number for a breaking change (a field removed,
+#: renamed, retyped or made required, a value no longer produced, 0-based
+#: becoming 1-based), the minor number for an additive one (a new optional
+#: field, a new style, warning code or block kind).
+SCHEMA_VERSION: Literal["2.0"] = "2.0"
+
+#: Block kinds, in the order a speech's text meets them.
+BlockKind = Literal["label", "title", "paragraph", "contents", "unplaced"]
+NodeKind = Literal["heading", "item"]
+
+#: Every model rejects fields it does not know: a typo or a field from
+#: another version is an error, not silently dropped.
+_STRICT = ConfigDict(extra="forbid")
 
 
 class Span(BaseModel):
     """Character offsets ``[start, end)`` into the decoded original text, and
     the 1-based lines of its first and last character."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
-    line: int = Field(ge=1)
-    end_line: int = Field(ge=1)
+    start: int = Field(ge=0, description="Offset of the first character (0-based, in characters).")
+    end: int = Field(ge=0, description="Offset just after the last character.")
+    line: int = Field(ge=1, description="1-based line of the first character.")
+    end_line: int = Field(ge=1, description="1-based line of the last character.")
 
 
 class Block(BaseModel):
     """A stretch of text that is not an outline node, kept so nothing is lost."""
 
-    kind: Literal["label", "title", "paragraph", "contents", "unplaced"]
-    text: str
-    span: Span
+    model_config = _STRICT
+
+    kind: BlockKind = Field(
+        description="label (第一篇), title, paragraph (salutation, byline, opening text), "
+        "contents (a table of contents), unplaced (before a compilation's first speech)."
+    )
+    text: str = Field(description="The block's text, cleaned (see Node.text).")
+    span: Span = Field(description="Where the block is in the original text.")
 
 
 class Node(BaseModel):
@@ -46,54 +72,128 @@ class Node(BaseModel):
     ``original[title_span.end:span.end]``.
     """
 
-    kind: Literal["heading", "item"]
-    style: str
-    marker: str
-    ordinal: int | None
-    level: int = Field(ge=1)
-    title: str
-    text: str
-    span: Span
-    title_span: Span
-    children: list[Node] = Field(default_factory=list)
+    model_config = _STRICT
+
+    kind: NodeKind = Field(
+        description="heading (a numbered heading opening a paragraph) or item (an "
+        "enumeration inside a paragraph, or any 一是-style item)."
+    )
+    style: str = Field(description="The marker style's name (speechtree/styles.py).")
+    marker: str = Field(description="The marker exactly as written: （一）, １．, 第一，.")
+    ordinal: int | None = Field(description="The marker's number; null when it has none.")
+    level: int = Field(ge=1, description="Depth in the speech's outline, 1 = top.")
+    title: str = Field(
+        description="The heading or item text, cleaned: one line, no stray spaces between "
+        "Han characters, no zero-width characters, edge punctuation dropped."
+    )
+    text: str = Field(
+        description="The node's own body (after its title, up to the next node), cleaned: "
+        "lines trimmed, blank lines dropped, no stray spaces between Han characters, no "
+        "zero-width characters. The original is original[title_span.end:span.end]."
+    )
+    span: Span = Field(description="From the marker to the end of the node's own body.")
+    title_span: Span = Field(description="Where the title was read, in the original.")
+    children: list[Node] = Field(description="The nodes under this one, in order.")
+
+    @field_validator("style")
+    @classmethod
+    def _known_style(cls, v: str) -> str:
+        if v not in style_names():
+            raise ValueError(f"unknown style {v!r} (known: {', '.join(style_names())})")
+        return v
+
+
+class MetaField(BaseModel):
+    """One fact about a speech, as read from its text, with where it was read."""
+
+    model_config = _STRICT
+
+    value: str = Field(description="The fact, cleaned (a date in ISO 8601).")
+    span: Span = Field(description="The characters it was read from, in the original.")
+
+
+class SpeechMetadata(BaseModel):
+    """Who, when, where: each field read from the speech's own text, null when
+    the text does not say (never guessed from a file name)."""
+
+    model_config = _STRICT
+
+    subtitle: MetaField | None = Field(description="The line under the title (——在…上的讲话).")
+    speaker: MetaField | None = Field(description="The speaker's name, from a byline or title.")
+    speaker_role: MetaField | None = Field(description="The speaker's office (市委书记, 省长).")
+    date: MetaField | None = Field(
+        description="When it was given, ISO 8601; partial dates stay partial (2020-06, "
+        "--04-24 when the text gives no year)."
+    )
+    occasion: MetaField | None = Field(description="The meeting or event it was given at.")
+    place: MetaField | None = Field(description="Where it was given or written (a dateline).")
+    source: MetaField | None = Field(description="The origin line of a scraped text (来源：…).")
+    original_title: MetaField | None = Field(description="The title given after 原标题：.")
 
 
 class Speech(BaseModel):
-    """One speech of a file: its label (第一篇), title, preamble and sections."""
+    """One speech of a file: its label (第一篇), title, metadata, preamble and sections."""
 
-    label: str | None = None
-    title: str = ""
-    span: Span
-    preamble: list[Block] = Field(default_factory=list)
-    sections: list[Node] = Field(default_factory=list)
+    model_config = _STRICT
+
+    label: str | None = Field(description="Compilation label (第一篇, 篇一) or null.")
+    title: str = Field(description="The speech's title, cleaned; empty when it has none.")
+    title_span: Span | None = Field(description="Where the title was read; null without one.")
+    span: Span = Field(description="The speech's stretch of the original text.")
+    metadata: SpeechMetadata = Field(description="Who, when, where, as the text says.")
+    preamble: list[Block] = Field(description="Text before the first node, in order.")
+    sections: list[Node] = Field(description="The top-level nodes.")
 
 
 class Source(BaseModel):
-    path: str | None = None
-    encoding: str
-    sha256: str
+    """The input: where it came from and how it was decoded."""
+
+    model_config = _STRICT
+
+    path: str | None = Field(description="The input path; null for text or standard input.")
+    encoding: str = Field(
+        description="The encoding used, by its canonical codec name (utf-8, utf-8-sig, "
+        "gb18030, gbk, big5, utf-16-le, utf-16); unicode when text was given, not bytes."
+    )
+    sha256: str = Field(
+        pattern="^[0-9a-f]{64}$", description="SHA-256 of the decoded text as UTF-8, in hex."
+    )
     length: int = Field(ge=0, description="Length of the decoded text in characters.")
 
 
 class OutlineWarning(BaseModel):
-    """Something a careful reader would want to check; not an error."""
+    """A numbering problem worth a look; its code is the one lint prints."""
 
-    code: str
-    message: str
-    line: int | None = None
-    speech: int | None = None
+    model_config = _STRICT
+
+    code: str = Field(description="The lint code for the problem (ST101 …).")
+    name: str = Field(description="The lint rule's name (skipped-ordinal …).")
+    message: str = Field(description="What is wrong, with the marker as written.")
+    line: int | None = Field(ge=1, description="1-based line; null when not at one place.")
+    speech: int | None = Field(ge=1, description="1-based number of the speech; null for none.")
+
+    @model_validator(mode="after")
+    def _known_code(self) -> OutlineWarning:
+        codes = warning_codes()
+        if self.code not in codes:
+            raise ValueError(f"unknown warning code {self.code!r} (known: {', '.join(codes)})")
+        if codes[self.code] != self.name:
+            raise ValueError(
+                f"warning {self.code} is named {codes[self.code]!r}, not {self.name!r}"
+            )
+        return self
 
 
 class Document(BaseModel):
     """The outline of one input file."""
 
-    schema_version: str = SCHEMA_VERSION
-    source: Source
-    speeches: list[Speech] = Field(default_factory=list)
-    unplaced: list[Block] = Field(
-        default_factory=list, description="Text before the first speech of a compilation."
-    )
-    warnings: list[OutlineWarning] = Field(default_factory=list)
+    model_config = _STRICT
+
+    schema_version: Literal["2.0"] = Field(description="The version of this JSON shape.")
+    source: Source = Field(description="The input and how it was decoded.")
+    speeches: list[Speech] = Field(description="One per speech of the file, in order.")
+    unplaced: list[Block] = Field(description="Text before the first speech of a compilation.")
+    warnings: list[OutlineWarning] = Field(description="Numbering problems, in text order.")
 
     _original: str | None = PrivateAttr(default=None)
 
@@ -156,7 +256,10 @@ class Document(BaseModel):
 
     @classmethod
     def from_json(cls, data: str | bytes) -> Document:
-        return cls.model_validate(orjson.loads(data))
+        """A Document from its JSON; raises ``pydantic.ValidationError`` for
+        anything the schema does not allow (an unknown or missing field, an
+        unknown style or warning code, another schema_version)."""
+        return cls.model_validate(orjson.loads(data), strict=True)
 
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -197,9 +300,51 @@ def trusted_builder(cls: type[_M]) -> Callable[..., _M]:
     return build
 
 
+@functools.cache
+def style_names() -> tuple[str, ...]:
+    """Every style a node may have: the names of the style table, in its order."""
+    from .styles import STYLES
+
+    return tuple(s.name for s in STYLES)
+
+
+@functools.cache
+def warning_codes() -> dict[str, str]:
+    """Every warning code with its rule name: lint's rule table, one vocabulary
+    for what parse warns about and what lint reports."""
+    from .lint import RULES  # lint reads the models: imported when first asked
+
+    return {r.code: r.name for r in RULES}
+
+
+def schema_problems(data: str | bytes) -> list[str]:
+    """What keeps ``data`` from being a valid speechtree document: one line
+    per problem, where as a JSON Pointer (RFC 6901, so array indexes are
+    0-based: ``/speeches/0/sections/2/style: unknown style 'x'``), empty when
+    it is valid."""
+    try:
+        Document.from_json(data)
+    except orjson.JSONDecodeError as exc:
+        return [f"not JSON: {exc}"]
+    except ValidationError as exc:
+        out = []
+        for e in exc.errors(include_url=False):
+            where = "".join(f"/{x}" for x in e["loc"]) or "/"
+            msg = e["msg"].removeprefix("Value error, ")
+            out.append(f"{where}: {msg}")
+        return out
+    return []
+
+
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema of speechtree's output."""
+    """The JSON Schema of speechtree's output (written to docs/schema.json)."""
     schema = Document.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://speechtree.invalid/schema/{SCHEMA_VERSION}/document.json"
+    defs = schema["$defs"]
+    # The enums that come from tables rather than type hints: the style table
+    # and lint's rule table, so adding a style or a code updates the schema.
+    defs["Node"]["properties"]["style"]["enum"] = list(style_names())
+    defs["OutlineWarning"]["properties"]["code"]["enum"] = list(warning_codes())
+    defs["OutlineWarning"]["properties"]["name"]["enum"] = sorted(set(warning_codes().values()))
     return schema

@@ -13,10 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from .clean import clean_text, clean_title
+from .conventions import canonical_encoding, warning_code
 from .decode import check_text, decode, read_limited
 from .errors import InputError, LimitError
 from .markers import Marker, Recognizer
+from .metadata import read_metadata
 from .models import (
+    SCHEMA_VERSION,
     Block,
     Document,
     Node,
@@ -43,11 +47,6 @@ from .tree import Built, Event, TreeBuilder
 
 _HEADING_END = re.compile(r"[。！？]")
 _ITEM_END = re.compile(r"[。；！？]")
-_LINEBREAK = re.compile(r"[ \t\u3000]*[\r\n]+[\s\u3000]*")
-#: Every space character str.isspace() knows, so no title keeps one at an edge.
-_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
-_TRIM_TITLE = "，；：。、！？,;:.!?" + _SPACES
-_LEAD_TRIM = "，：、,:" + _SPACES
 _WS = " \t\r\n\u3000\u00a0\u2003"
 
 
@@ -168,7 +167,7 @@ def parse(
         utf8 = text.encode("utf-8", "surrogatepass")
     source = Source(
         path=spath,
-        encoding=encoding,
+        encoding=encoding if encoding == "unicode" else canonical_encoding(encoding),
         sha256=hashlib.sha256(utf8).hexdigest(),
         length=len(text),
     )
@@ -220,7 +219,9 @@ class _Parser:
         plans, n_unplaced = plan_speeches(
             paras, leads, self.table, split=self.options.split_speeches
         )
-        doc = Document(source=source)
+        doc = Document(
+            schema_version=SCHEMA_VERSION, source=source, speeches=[], unplaced=[], warnings=[]
+        )
         doc._original = text
         if n_unplaced:
             doc.unplaced = [
@@ -232,7 +233,7 @@ class _Parser:
             speech, warns = self._speech(ctx, plan, leads, contents)
             doc.speeches.append(speech)
             for w in warns:
-                w.speech = si
+                w.speech = si + 1  # 1-based, as every number a user reads
                 doc.warnings.append(w)
         return doc
 
@@ -347,19 +348,30 @@ class _Parser:
                 preamble.append(_new_block(kind=kind, text=text, span=ctx.span(a, b)))
 
         title = ""
+        title_span = None
         if title_para is not None:
-            title = _clean_title(ctx.original[slice(*ctx.para_span(paras[title_para]))])
+            ta, tb = ctx.para_span(paras[title_para])
+            title = clean_title(ctx.original[ta:tb])
+            title_span = ctx.span(ta, tb)
         roots = [n for n, b in zip(nodes, built, strict=True) if b.parent is None]
+        span = ctx.span(region_start, region_end)
         speech = _new_speech(
             label=plan.label,
             title=title,
-            span=ctx.span(region_start, region_end),
+            title_span=title_span,
+            span=span,
+            # The metadata stage reads the title, preamble and last lines.
+            metadata=read_metadata(ctx.original, span, title_span, preamble),
             preamble=preamble,
             sections=roots,
         )
         warns = [
             OutlineWarning(
-                code=w.code, message=w.message, line=ctx.line_of(ctx.para_span(paras[w.para])[0])
+                code=(code := warning_code(w.code))[0],
+                name=code[1],
+                message=w.message,
+                line=ctx.line_of(ctx.para_span(paras[w.para])[0]),
+                speech=None,
             )
             for w in tree_warnings
         ]
@@ -404,8 +416,8 @@ class _Parser:
                     marker=original[m_start:m_end].strip(_WS),
                     ordinal=b.ordinal,
                     level=b.level,
-                    title=_clean_title(original[t_start:t_stop]),
-                    text=original[t_stop:body_end].strip(_WS),
+                    title=clean_title(original[t_start:t_stop]),
+                    text=clean_text(original[t_stop:body_end]),
                     span=span(m_start, max(body_end, t_stop)),
                     title_span=span(t_start, t_stop),
                     children=[nodes[n - 1 - c] for c in b.children],
@@ -416,7 +428,7 @@ class _Parser:
 
     @staticmethod
     def _clean_block(ctx: _Context, a: int, b: int) -> str:
-        return ctx.original[a:b].strip(_WS)
+        return clean_text(ctx.original[a:b])
 
 
 def _own_lead_in(text: str, pos: int) -> bool:
@@ -427,10 +439,3 @@ def _own_lead_in(text: str, pos: int) -> bool:
     stop = max(text.rfind("。", 0, pos), text.rfind("；", 0, pos))
     colon = text.rfind("：", 0, pos - 1)
     return stop >= 0 and colon < stop
-
-
-def _clean_title(raw: str) -> str:
-    """A title as one line: line breaks inside it removed, edge punctuation dropped."""
-    if "\n" in raw or "\r" in raw:
-        raw = _LINEBREAK.sub("", raw)
-    return raw.lstrip(_LEAD_TRIM).rstrip(_TRIM_TITLE)

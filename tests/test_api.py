@@ -108,7 +108,7 @@ def test_empty_input_has_no_speech() -> None:
 
 
 def test_trusted_construction_equals_validated_models() -> None:
-    from speechtree.models import Block, Node, Span, Speech, trusted_builder
+    from speechtree.models import Block, Node, Span, Speech, SpeechMetadata, trusted_builder
 
     span = {"start": 3, "end": 9, "line": 1, "end_line": 2}
     assert trusted_builder(Span)(**span) == Span(**span)
@@ -121,8 +121,9 @@ def test_trusted_construction_equals_validated_models() -> None:
     for cls, values in (
         (Node, node),
         (Block, {"kind": "title", "text": "甲", "span": Span(**span)}),
-        (Speech, {"label": None, "title": "甲", "span": Span(**span), "preamble": [],
-                  "sections": [Node(**node)]}),
+        (Speech, {"label": None, "title": "甲", "title_span": None, "span": Span(**span),
+                  "metadata": SpeechMetadata(**dict.fromkeys(SpeechMetadata.model_fields)),
+                  "preamble": [], "sections": [Node(**node)]}),
     ):
         built = trusted_builder(cls)(**values)
         assert built == cls(**values)

@@ -133,8 +133,9 @@ def test_refs_carry_paths_lines_and_parents() -> None:
     b = MOVED
     [c] = _diff(BASE, b).changes
     assert c.a is not None and c.b is not None
-    assert (c.a.path, c.a.line, c.a.level, c.a.parent) == ([0, 0, 1], 3, 2, "一、总体要求")
-    assert (c.b.path, c.b.line, c.b.level, c.b.parent) == ([0, 1, 2], 6, 2, "二、重点任务")
+    assert (c.a.speech, c.a.path, c.a.line, c.a.level) == (1, "1.2", 3, 2)
+    assert (c.b.speech, c.b.path, c.b.line, c.b.level) == (1, "2.3", 6, 2)
+    assert (c.a.parent, c.b.parent) == ("一、总体要求", "二、重点任务")
 
 
 def test_similarity_threshold_decides_pairing() -> None:
@@ -175,7 +176,7 @@ def test_json_shape() -> None:
     [c] = data["changes"]
     assert c["kind"] == "retitled"
     assert c["a"]["title"] == "保障措施" and c["b"]["title"] == "加强政府自身建设"
-    assert set(c["a"]) == {"path", "line", "marker", "title", "level", "parent"}
+    assert set(c["a"]) == {"speech", "path", "line", "marker", "title", "level", "parent"}
 
 
 def test_speeches_align_by_index() -> None:
@@ -183,7 +184,7 @@ def test_speeches_align_by_index() -> None:
     b = a.replace("第二篇\n在乙会上的讲话\n一、形势\n", "第二篇\n在乙会上的讲话\n一、新形势\n")
     r = diff(parse(a), parse(b))
     assert _summary(r) == [("retitled", "一、形势", "一、新形势")]
-    assert r.changes[0].a is not None and r.changes[0].a.path[0] == 1
+    assert r.changes[0].a is not None and r.changes[0].a.speech == 2
 
 
 def test_doc_text_example_is_what_diff_prints(

@@ -155,6 +155,11 @@ CASES: list[tuple[str, str, list[tuple[int, int, str]]]] = [
         [(2, 1, "ST305")],
     ),
     (
+        "ST204_too_deep",
+        "；".join(["一是做"] * 101) + "；二是完成。",
+        [(1, 397, "ST204")],  # the 100th 一是, the level the parser caps at
+    ),
+    (
         "indented_marker_column",
         "一、总体要求\n\u3000\u3000（一）指导思想\n\u3000\u3000（三）基本原则\n",
         [(3, 3, "ST101")],

@@ -28,7 +28,7 @@ from speechtree import (
 )
 from speechtree.check import verify_lossless
 from speechtree.cli import EXIT_INPUT, EXIT_LIMIT, main
-from speechtree.models import Node, Source, Span, Speech
+from speechtree.models import SCHEMA_VERSION, Node, Source, Span, Speech, SpeechMetadata
 from speechtree.render import RENDERERS, render
 from speechtree.tree import MAX_DEPTH
 
@@ -159,7 +159,7 @@ def test_deeper_outlines_are_capped_and_still_serialise(n: int) -> None:
     doc = lossless(text)
     assert depth(doc) == MAX_DEPTH
     assert len(nodes(doc)) == n + 1
-    assert [w.code for w in doc.warnings].count("too-deep") == 1
+    assert [w.code for w in doc.warnings].count("ST204") == 1
     assert orjson.loads(doc.to_json())
     assert doc.to_yaml()
 
@@ -185,13 +185,18 @@ def test_parse_does_not_recurse_per_level() -> None:
 def test_a_hundred_deep_model_serialises() -> None:
     span = Span(start=0, end=1, line=1, end_line=1)
     node = Node(kind="item", style="shi", marker="一是", ordinal=1, level=MAX_DEPTH,
-                title="做", text="", span=span, title_span=span)
+                title="做", text="", span=span, title_span=span, children=[])
     for level in range(MAX_DEPTH - 1, 0, -1):
         node = Node(kind="item", style="shi", marker="一是", ordinal=1, level=level,
                     title="做", text="", span=span, title_span=span, children=[node])
+    meta = SpeechMetadata(**dict.fromkeys(SpeechMetadata.model_fields))
     doc = Document(
-        source=Source(encoding="utf-8", sha256="0" * 64, length=1),
-        speeches=[Speech(span=span, sections=[node])],
+        schema_version=SCHEMA_VERSION,
+        source=Source(path=None, encoding="utf-8", sha256="0" * 64, length=1),
+        speeches=[Speech(label=None, title="", title_span=None, span=span, metadata=meta,
+                         preamble=[], sections=[node])],
+        unplaced=[],
+        warnings=[],
     )
     js = doc.to_json()
     assert Document.from_json(js).to_json() == js

@@ -1,0 +1,44 @@
+"""Conventions: the one way speechtree numbers and names things in its output.
+
+Everything a user reads is 1-based: speeches, node paths (``3.2.1``) and
+lines, in JSON warnings, ``--table`` rows and ``diff``. Python indexes
+(``Document.walk()`` tuples) stay 0-based, as Python's are. Numbering
+problems carry lint's codes (``ST101`` …) wherever they are reported, and an
+encoding is named by its canonical codec name.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Sequence
+
+#: The tree builder's names for numbering problems → lint's codes.
+TREE_WARNING_CODES: dict[str, str] = {
+    "gap": "ST101",
+    "duplicate": "ST102",
+    "start-not-one": "ST103",
+    "series-restart": "ST104",
+    "too-deep": "ST204",
+}
+
+
+def warning_code(tree_code: str) -> tuple[str, str]:
+    """``(lint code, rule name)`` for a tree builder's warning."""
+    from .models import warning_codes
+
+    code = TREE_WARNING_CODES[tree_code]
+    return code, warning_codes()[code]
+
+
+def canonical_encoding(name: str) -> str:
+    """The codec's own name for ``name``: ``utf_16_le``, ``UTF-16LE`` → ``utf-16-le``,
+    ``GBK`` → ``gbk``; a name Python does not know is returned lower-cased."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return name.lower()
+
+
+def path_string(indexes: Sequence[int]) -> str:
+    """A node's 1-based path from 0-based indexes: ``(2, 1, 0)`` → ``"3.2.1"``."""
+    return ".".join(str(i + 1) for i in indexes)
