@@ -326,7 +326,7 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
         ):
             if toc[j]:
                 key = _key(leads[j], paras[j].text)  # type: ignore[arg-type]
-                if key in listed:
+                if key in listed and j + 1 < n and not toc[j + 1]:
                     break  # a contents block lists a heading once: the body begins
                 listed.add(key)
                 marked.append(j)
