@@ -51,7 +51,9 @@ FORMAT_SUFFIX: dict[str, str] = {"json": ".json", "yaml": ".yaml"}
 #: Name of the failure log inside the output folder.
 ERRORS_FILE = "_errors.jsonl"
 
-DEFAULT_GLOB = "**/*.txt"
+#: Plain text and every format a reader takes (speechtree.readers), .doc
+#: included: it is refused with a message saying how to convert it.
+DEFAULT_GLOB = "**/*.{txt,docx,doc,pdf,html,htm}"
 
 Existing = Literal["refuse", "overwrite", "skip"]
 
@@ -380,7 +382,7 @@ def parse_many(
 def glob_regex(pattern: str) -> re.Pattern[str]:
     """A regex for a glob over ``/``-separated relative paths: ``*`` and ``?``
     stay inside one folder, ``**/`` spans any number of folders (none too),
-    ``[...]`` is a character class."""
+    ``[...]`` is a character class, ``{a,b}`` either of the names."""
     out: list[str] = []
     i, n = 0, len(pattern)
     while i < n:
@@ -397,6 +399,11 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
         elif c == "?":
             out.append("[^/]")
             i += 1
+        elif c == "{" and "}" in pattern[i:] and "/" not in pattern[i : pattern.index("}", i)]:
+            j = pattern.find("}", i)  # {a,b}: either name (no nesting)
+            names = pattern[i + 1 : j].split(",")
+            out.append("(?:" + "|".join(re.escape(a) for a in names) + ")")
+            i = j + 1
         elif c == "[" and pattern.find("]", i + 2) > 0:
             j = pattern.find("]", i + 2)  # "[]x]": a "]" right after "[" is a member
             body = pattern[i + 1 : j]

@@ -16,6 +16,8 @@ import click
 import orjson
 
 from .cli import EXIT_INTERNAL, EXIT_OK, _fail, main
+from .cli_options import input_format as _input_format
+from .cli_options import input_format_option
 from .diff import DEFAULT_SIMILARITY, diff
 from .errors import SpeechtreeError
 from .lint import CODES, UnknownCodeError, lint, select_rules
@@ -73,8 +75,10 @@ _FORMAT = click.Choice(["text", "json"])
 @click.option("--encoding", default=None, help="Decode with this encoding instead of detecting.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
               show_default=True, help="Reject larger inputs.")
+@input_format_option
 def lint_cmd(files: tuple[str, ...], fmt: str, select: tuple[str, ...],
-             ignore: tuple[str, ...], encoding: str | None, max_bytes: int) -> None:
+             ignore: tuple[str, ...], encoding: str | None, max_bytes: int,
+             input_format: str) -> None:
     """Check the numbering of each FILE (- for standard input).
 
     Exit 0 when clean, 1 when anything is found, 3/4 when a file cannot be read.
@@ -85,7 +89,8 @@ def lint_cmd(files: tuple[str, ...], fmt: str, select: tuple[str, ...],
         select_rules(sel, ign)
     except UnknownCodeError as exc:
         raise click.BadParameter(str(exc), param_hint="--select/--ignore") from None
-    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes)
+    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes,
+                        input_format=_input_format(input_format))
     found = 0
     worst_error = EXIT_OK
     collected: list[dict[str, object]] = []
@@ -120,8 +125,9 @@ def lint_cmd(files: tuple[str, ...], fmt: str, select: tuple[str, ...],
 @click.option("--encoding", default=None, help="Decode with this encoding instead of detecting.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
               show_default=True, help="Reject larger inputs.")
+@input_format_option
 def diff_cmd(a: str, b: str, fmt: str, similarity: float, encoding: str | None,
-             max_bytes: int) -> None:
+             max_bytes: int, input_format: str) -> None:
     """Compare the outlines of A and B: added, removed, moved and retitled nodes.
 
     Exit 0 when the outlines are the same, 1 when they differ, 3/4 when a file
@@ -129,7 +135,8 @@ def diff_cmd(a: str, b: str, fmt: str, similarity: float, encoding: str | None,
     """
     if a == "-" and b == "-":
         raise click.UsageError("only one of A and B can be - (standard input)")
-    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes)
+    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes,
+                        input_format=_input_format(input_format))
     try:
         doc_a, doc_b = _load(a, opts), _load(b, opts)
     except _LoadFailed as exc:

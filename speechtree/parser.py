@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from . import readers
 from .decode import check_text, decode, read_limited
 from .errors import InputError, LimitError
 from .markers import Marker, Recognizer
@@ -142,6 +143,9 @@ def parse(
     opts = options or DEFAULT_OPTIONS
     spath = os.fspath(path) if path is not None else None
     utf8: bytes | None = None
+    fmt = "text"
+    if isinstance(data, str) and opts.input_format not in (None, "text"):
+        data = data.encode("utf-8")  # a named format is read from its bytes
     if isinstance(data, bytes | bytearray | memoryview):
         raw = bytes(data)
         if len(raw) > opts.max_bytes:
@@ -150,9 +154,16 @@ def parse(
                 "(raise it with max_bytes / --max-bytes)",
                 path=spath,
             )
-        text, encoding = decode(raw, opts.encoding, spath)
-        if encoding == "utf-8" and not raw.startswith(codecs.BOM_UTF8):
-            utf8 = raw  # the text's UTF-8 already: no re-encoding for the hash
+        extracted = readers.read(
+            raw, spath, input_format=opts.input_format, max_bytes=opts.max_bytes
+        )
+        if extracted is not None:
+            text, encoding, fmt = extracted.text, extracted.encoding, extracted.format
+            check_text(text, spath)
+        else:
+            text, encoding = decode(raw, opts.encoding, spath)
+            if encoding == "utf-8" and not raw.startswith(codecs.BOM_UTF8):
+                utf8 = raw  # the text's UTF-8 already: no re-encoding for the hash
     elif isinstance(data, str):
         text, encoding = data, "unicode"
         if len(text) > opts.max_bytes:
@@ -171,6 +182,7 @@ def parse(
         encoding=encoding,
         sha256=hashlib.sha256(utf8).hexdigest(),
         length=len(text),
+        format=fmt,
     )
     # The parse allocates many small objects and frees few: pausing the cyclic
     # collector keeps the cost per MB flat as documents grow.
