@@ -37,6 +37,7 @@ import cn2an
 import orjson
 import yaml
 
+from . import readers
 from .decode import read_limited
 from .errors import InputError, SpeechtreeError, TimeLimitError
 from .models import Document
@@ -51,9 +52,7 @@ FORMAT_SUFFIX: dict[str, str] = {"json": ".json", "yaml": ".yaml"}
 #: Name of the failure log inside the output folder.
 ERRORS_FILE = "_errors.jsonl"
 
-#: Plain text and every format a reader takes (speechtree.readers), .doc
-#: included: it is refused with a message saying how to convert it.
-DEFAULT_GLOB = "**/*.{txt,docx,doc,pdf,html,htm}"
+DEFAULT_GLOB = readers.DEFAULT_GLOB
 
 Existing = Literal["refuse", "overwrite", "skip"]
 

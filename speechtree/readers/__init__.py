@@ -32,6 +32,10 @@ INPUT_FORMATS: tuple[str, ...] = ("text", "docx")
 SUFFIXES: tuple[str, ...] = (".txt", *(s for r in READERS for s in r.suffixes
                                        if r.name not in ("rtf", "image")))
 
+#: The folder walk's default pattern (batch, lint): plain text and every
+#: format a reader takes, .doc included (refused with how to convert it).
+DEFAULT_GLOB = "**/*.{txt,docx,doc,pdf,html,htm}"
+
 _HEAD = 4096
 
 
@@ -75,6 +79,7 @@ def suffix_of(path: str | os.PathLike[str]) -> str:
 
 
 __all__ = [
+    "DEFAULT_GLOB",
     "INPUT_FORMATS",
     "READERS",
     "SUFFIXES",
