@@ -33,13 +33,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeVar
 
-import cn2an
 import orjson
 import yaml
 
 from . import readers
 from .decode import read_limited
 from .errors import InputError, SpeechtreeError, TimeLimitError
+from .grammar import chinese_numeral
 from .models import Document
 from .options import DEFAULT_OPTIONS, ParseOptions
 from .parser import parse
@@ -238,7 +238,7 @@ def _warm_up_text() -> str:
     """Markers of every common style with ordinals 1–20, one paragraph each."""
     lines = []
     for n in range(1, 21):
-        cn = cn2an.an2cn(n)
+        cn = chinese_numeral(n)
         lines += [f"{cn}、甲", f"（{cn}）乙", f"{n}.丙", f"（{n}）丁", f"{chr(0x245F + n)}戊",
                   f"第{cn}，己。{cn}是庚；{cn}要辛。"]
     return "\n".join(lines)
