@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from . import readers
 from .decode import Decoded, check_text, decode_bytes, read_limited, replaced_warning
 from .errors import InputError, LimitError
 from .markers import Marker, Recognizer
@@ -146,6 +147,9 @@ def parse(
     spath = os.fspath(path) if path is not None else None
     utf8: bytes | None = None
     decoded: Decoded | None = None
+    fmt = "text"
+    if isinstance(data, str) and opts.input_format not in (None, "text"):
+        data = data.encode("utf-8")  # a named format is read from its bytes
     if isinstance(data, bytes | bytearray | memoryview):
         raw = bytes(data)
         if len(raw) > opts.max_bytes:
@@ -154,10 +158,17 @@ def parse(
                 "(raise it with max_bytes / --max-bytes)",
                 path=spath,
             )
-        decoded = decode_bytes(raw, opts.encoding, spath, strict=opts.strict_decode)
-        text, encoding = decoded.text, decoded.encoding
-        if encoding == "utf-8" and not raw.startswith(codecs.BOM_UTF8):
-            utf8 = raw  # the text's UTF-8 already: no re-encoding for the hash
+        extracted = readers.read(
+            raw, spath, input_format=opts.input_format, max_bytes=opts.max_bytes
+        )
+        if extracted is not None:
+            text, encoding, fmt = extracted.text, extracted.encoding, extracted.format
+            check_text(text, spath)
+        else:
+            decoded = decode_bytes(raw, opts.encoding, spath, strict=opts.strict_decode)
+            text, encoding = decoded.text, decoded.encoding
+            if encoding == "utf-8" and not raw.startswith(codecs.BOM_UTF8):
+                utf8 = raw  # the text's UTF-8 already: no re-encoding for the hash
     elif isinstance(data, str):
         text, encoding = data, "unicode"
         if len(text) > opts.max_bytes:
@@ -176,6 +187,7 @@ def parse(
         encoding=encoding,
         sha256=hashlib.sha256(utf8).hexdigest(),
         length=len(text),
+        format=fmt,
     )
     # The parse allocates many small objects and frees few: pausing the cyclic
     # collector keeps the cost per MB flat as documents grow.
