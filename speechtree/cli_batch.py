@@ -29,6 +29,8 @@ from .batch import (
     convert_folder,
     count_inputs,
 )
+from .cli_options import input_format as _input_format
+from .cli_options import input_format_option
 from .errors import SpeechtreeError
 from .options import DEFAULT_MAX_BYTES, ParseOptions
 from .rows import TABLE_SUFFIXES
@@ -92,6 +94,9 @@ class _Bar:
 @click.option("--table", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write one row per node of the corpus to this .csv or .jsonl file.")
 @click.option("--encoding", default=None, help="Decode with this encoding instead of detecting.")
+@click.option("--strict-decode", is_flag=True,
+              help="Refuse bytes not valid in the encoding (default: replace them, with a "
+              "warning).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
               show_default=True, help="Record larger inputs as failures.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
@@ -99,6 +104,7 @@ class _Bar:
               help="Record a file whose reading and parsing take longer as a failure "
               "(TimeLimitError) [default: no limit].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@input_format_option
 def batch_cmd(
     input_dir: Path,
     output_dir: Path,
@@ -109,9 +115,11 @@ def batch_cmd(
     skip_existing: bool,
     table: Path | None,
     encoding: str | None,
+    strict_decode: bool,
     max_bytes: int,
     timeout: float | None,
     quiet: bool,
+    input_format: str,
 ) -> None:
     """Convert every file under INPUT_DIR into OUTPUT_DIR, in parallel.
 
@@ -126,7 +134,8 @@ def batch_cmd(
     if overwrite and skip_existing:
         raise click.UsageError("--overwrite and --skip-existing exclude each other")
     mode: Existing = "overwrite" if overwrite else "skip" if skip_existing else "refuse"
-    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes)
+    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, strict_decode=strict_decode,
+                        input_format=_input_format(input_format))
     show_bar = not quiet and sys.stderr.isatty()
     bar: _Bar | None = None
 

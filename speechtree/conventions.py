@@ -12,6 +12,12 @@ from __future__ import annotations
 import codecs
 from collections.abc import Sequence
 
+#: Problems of the input itself, found before any outline exists (lint's
+#: rules read outlines, so these have codes of their own, below ST1xx).
+INPUT_WARNING_CODES: dict[str, str] = {
+    "ST001": "invalid-bytes",
+}
+
 #: The tree builder's names for numbering problems → lint's codes.
 TREE_WARNING_CODES: dict[str, str] = {
     "gap": "ST101",

@@ -159,6 +159,14 @@ class Source(BaseModel):
         pattern="^[0-9a-f]{64}$", description="SHA-256 of the decoded text as UTF-8, in hex."
     )
     length: int = Field(ge=0, description="Length of the decoded text in characters.")
+    format: str = Field(
+        description="What the text was read from: text, docx, pdf or html. For the "
+        "others every span points into the text the reader extracted.",
+    )
+    text: str | None = Field(
+        description="The text the spans point into, when asked for (--with-text), else "
+        "null; Document.from_json makes it the document's original_text again.",
+    )
 
 
 class OutlineWarning(BaseModel):
@@ -259,7 +267,9 @@ class Document(BaseModel):
         """A Document from its JSON; raises ``pydantic.ValidationError`` for
         anything the schema does not allow (an unknown or missing field, an
         unknown style or warning code, another schema_version)."""
-        return cls.model_validate(orjson.loads(data), strict=True)
+        doc = cls.model_validate(orjson.loads(data), strict=True)
+        doc._original = doc.source.text
+        return doc
 
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -310,11 +320,12 @@ def style_names() -> tuple[str, ...]:
 
 @functools.cache
 def warning_codes() -> dict[str, str]:
-    """Every warning code with its rule name: lint's rule table, one vocabulary
-    for what parse warns about and what lint reports."""
+    """Every warning code with its rule name: the input codes (ST0xx) and lint's
+    rule table, one vocabulary for what parse warns about and what lint reports."""
+    from .conventions import INPUT_WARNING_CODES
     from .lint import RULES  # lint reads the models: imported when first asked
 
-    return {r.code: r.name for r in RULES}
+    return {**INPUT_WARNING_CODES, **{r.code: r.name for r in RULES}}
 
 
 def schema_problems(data: str | bytes) -> list[str]:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+#: What a reader can take an input as (speechtree.readers); None: by content.
+InputFormat = Literal["text", "docx", "pdf", "html"]
 
 
 class ParseOptions(BaseModel):
@@ -14,6 +19,11 @@ class ParseOptions(BaseModel):
 
     encoding: str | None = Field(
         default=None, description="Decode with this encoding instead of detecting one."
+    )
+    strict_decode: bool = Field(
+        default=False,
+        description="Raise DecodeError for bytes not valid in the detected encoding "
+        "instead of replacing them with U+FFFD (and warning).",
     )
     max_bytes: int = Field(
         default=DEFAULT_MAX_BYTES, gt=0, description="Reject inputs larger than this."
@@ -26,6 +36,11 @@ class ParseOptions(BaseModel):
     )
     detect_contents: bool = Field(
         default=True, description="Keep a table of contents apart from the sections."
+    )
+    input_format: InputFormat | None = Field(
+        default=None,
+        description="Read bytes as this format instead of recognising it by content "
+        "(speechtree.readers); str input is text unless a format is named.",
     )
 
 

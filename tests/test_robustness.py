@@ -192,7 +192,8 @@ def test_a_hundred_deep_model_serialises() -> None:
     meta = SpeechMetadata(**dict.fromkeys(SpeechMetadata.model_fields))
     doc = Document(
         schema_version=SCHEMA_VERSION,
-        source=Source(path=None, encoding="utf-8", sha256="0" * 64, length=1),
+        source=Source(path=None, encoding="utf-8", sha256="0" * 64, length=1, format="text",
+                      text=None),
         speeches=[Speech(label=None, title="", title_span=None, span=span, metadata=meta,
                          preamble=[], sections=[node])],
         unplaced=[],

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 import speechtree
 from speechtree.cli import main
-from speechtree.conventions import TREE_WARNING_CODES, canonical_encoding
+from speechtree.conventions import INPUT_WARNING_CODES, TREE_WARNING_CODES, canonical_encoding
 from speechtree.lint import RULES
 from speechtree.models import schema_problems
 from speechtree.styles import STYLES
@@ -56,7 +56,9 @@ def test_enums_come_from_the_tables() -> None:
     schema = speechtree.json_schema()
     defs = schema["$defs"]
     assert defs["Node"]["properties"]["style"]["enum"] == [s.name for s in STYLES]
-    assert defs["OutlineWarning"]["properties"]["code"]["enum"] == [r.code for r in RULES]
+    assert defs["OutlineWarning"]["properties"]["code"]["enum"] == [
+        *INPUT_WARNING_CODES, *(r.code for r in RULES)
+    ]
     assert set(defs["Block"]["properties"]["kind"]["enum"]) == {
         "label", "title", "paragraph", "contents", "unplaced"
     }
