@@ -16,6 +16,7 @@ import click
 import orjson
 
 from .cli import EXIT_INTERNAL, EXIT_OK, _fail, main
+from .decode import read_limited
 from .diff import DEFAULT_SIMILARITY, diff
 from .errors import SpeechtreeError
 from .lint import CODES, UnknownCodeError, lint, select_rules
@@ -42,7 +43,7 @@ def _load(file: str, opts: ParseOptions) -> Document:
     """Parse one input; every failure becomes ``_LoadFailed`` with its exit code."""
     try:
         if file == "-":
-            return parse(sys.stdin.buffer.read(), path=None, options=opts)
+            return parse(read_limited(sys.stdin.buffer, opts.max_bytes), path=None, options=opts)
         return parse_file(file, options=opts)
     except SpeechtreeError as exc:
         raise _LoadFailed(_where(file), exc.message, exc.exit_code) from None

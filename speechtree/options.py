@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .styles import STYLES
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
@@ -27,6 +29,18 @@ class ParseOptions(BaseModel):
     detect_contents: bool = Field(
         default=True, description="Keep a table of contents apart from the sections."
     )
+
+    @field_validator("disabled_styles")
+    @classmethod
+    def _known_styles(cls, names: frozenset[str]) -> frozenset[str]:
+        # Caught here, where the typo is made, not as a KeyError at parse time.
+        known = [s.name for s in STYLES]
+        unknown = sorted(names.difference(known))
+        if unknown:
+            raise ValueError(
+                f"unknown style(s): {', '.join(unknown)}; known styles: {', '.join(known)}"
+            )
+        return names
 
 
 #: The options when none are given (frozen, so one instance serves every call).
