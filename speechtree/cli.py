@@ -60,15 +60,19 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=str),
               default="-", show_default=True, help="Write here instead of standard output.")
 @click.option("--encoding", default=None, help="Decode with this encoding instead of detecting.")
+@click.option("--strict-decode", is_flag=True,
+              help="Refuse bytes not valid in the encoding (default: replace them, with a "
+              "warning).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
               show_default=True, help="Reject larger inputs.")
 @click.option("--with-text", is_flag=True, help="markdown/tree: include each node's body text.")
 @click.option("--color/--no-color", default=None,
               help="tree: colour on or off (default: only on a terminal; NO_COLOR honoured).")
-def parse_cmd(file: str, fmt: str, output: str, encoding: str | None, max_bytes: int,
+def parse_cmd(file: str, fmt: str, output: str, encoding: str | None, strict_decode: bool,
+              max_bytes: int,
               with_text: bool, color: bool | None) -> None:
     """Parse FILE (or - for standard input) and print its outline."""
-    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes)
+    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, strict_decode=strict_decode)
     where = "<stdin>" if file == "-" else file
     try:
         if file == "-":

@@ -94,6 +94,9 @@ class _Bar:
 @click.option("--table", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write one row per node of the corpus to this .csv or .jsonl file.")
 @click.option("--encoding", default=None, help="Decode with this encoding instead of detecting.")
+@click.option("--strict-decode", is_flag=True,
+              help="Refuse bytes not valid in the encoding (default: replace them, with a "
+              "warning).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
               show_default=True, help="Record larger inputs as failures.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
@@ -111,6 +114,7 @@ def batch_cmd(
     skip_existing: bool,
     table: Path | None,
     encoding: str | None,
+    strict_decode: bool,
     max_bytes: int,
     timeout: float | None,
     quiet: bool,
@@ -128,7 +132,7 @@ def batch_cmd(
     if overwrite and skip_existing:
         raise click.UsageError("--overwrite and --skip-existing exclude each other")
     mode: Existing = "overwrite" if overwrite else "skip" if skip_existing else "refuse"
-    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes)
+    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, strict_decode=strict_decode)
     show_bar = not quiet and sys.stderr.isatty()
     bar: _Bar | None = None
 

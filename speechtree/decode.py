@@ -6,11 +6,14 @@ import codecs
 import os
 import re
 import stat
-from typing import BinaryIO
+from bisect import bisect_right
+from typing import BinaryIO, NamedTuple
 
 import regex
 
 from .errors import DecodeError, InputError, LimitError
+from .models import OutlineWarning
+from .offsets import line_starts
 
 #: Tried in this order when the bytes carry no BOM and are not UTF-8.
 FALLBACK_ENCODINGS: tuple[str, ...] = ("gb18030", "big5", "utf_16_le", "utf_16_be")
@@ -45,8 +48,30 @@ def _looks_binary(text: str, utf8: bytes | None = None) -> bool:
     return n_control > max(2, len(sample) // 100)
 
 
+class Decoded(NamedTuple):
+    """What :func:`decode_bytes` read: the text, the encoding, and the byte
+    ranges that were not valid in it, each replaced by one U+FFFD."""
+
+    text: str
+    encoding: str
+    #: ``(byte_start, byte_end, char_offset)`` of each replaced range, in order.
+    replaced: tuple[tuple[int, int, int], ...] = ()
+
+
 def decode(data: bytes, encoding: str | None = None, path: str | None = None) -> tuple[str, str]:
-    """Return ``(text, encoding_name)``; raise InputError/DecodeError when it is not text."""
+    """Return ``(text, encoding_name)``; raise InputError/DecodeError when it is not text.
+    (:func:`decode_bytes` also says which bytes were replaced.)"""
+    d = decode_bytes(data, encoding, path)
+    return d.text, d.encoding
+
+
+def decode_bytes(
+    data: bytes, encoding: str | None = None, path: str | None = None, *, strict: bool = False
+) -> Decoded:
+    """Decode ``data``: a BOM decides; else UTF-8, also when only a few bytes
+    are not valid UTF-8 (a cut or damaged file: they are replaced by U+FFFD,
+    or a DecodeError when ``strict``); else the legacy encodings, UTF-16
+    without a BOM only on evidence (see :func:`_utf16_plausible`)."""
     if encoding:
         try:
             text = data.decode(encoding)
@@ -56,6 +81,10 @@ def decode(data: bytes, encoding: str | None = None, path: str | None = None) ->
             raise DecodeError(
                 f"not valid {encoding} at byte {exc.start}", tried=(encoding,), path=path
             ) from None
+        except UnicodeError as exc:  # e.g. the idna codec
+            raise DecodeError(
+                f"not valid {encoding}: {exc}", tried=(encoding,), path=path
+            ) from None
         return _checked(text.removeprefix("\ufeff"), encoding, path)
 
     for bom, name in _BOMS:
@@ -63,6 +92,13 @@ def decode(data: bytes, encoding: str | None = None, path: str | None = None) ->
             try:
                 return _checked(data.decode(name).removeprefix("\ufeff"), name, path)
             except UnicodeDecodeError:
+                damaged = (
+                    _damaged_utf8(data, len(bom), name, path, strict)
+                    if name == "utf-8-sig"
+                    else None
+                )
+                if damaged is not None:
+                    return damaged
                 raise DecodeError(
                     f"starts with a {name} byte-order mark but is not valid {name}",
                     tried=(name,),
@@ -76,13 +112,17 @@ def decode(data: bytes, encoding: str | None = None, path: str | None = None) ->
         pass
     else:
         if not _looks_binary(text, data):
-            return text, "utf-8"
+            return Decoded(text, "utf-8")
         # Valid UTF-8 full of NULs: most likely UTF-16 without a BOM
         # (ASCII digits and Latin letters have a zero byte there).
         best = _best_fallback(data, tried)
         if best is not None and best[1].startswith("utf_16") and _score(best[0]) >= 0.9:
-            return best[0], best[1]
+            return Decoded(best[0], best[1])
         return _checked(text, "utf-8", path)
+
+    damaged = _damaged_utf8(data, 0, "utf-8", path, strict)
+    if damaged is not None:
+        return damaged
 
     best = _best_fallback(data, tried)
     if best is None:
@@ -90,6 +130,117 @@ def decode(data: bytes, encoding: str | None = None, path: str | None = None) ->
             "cannot decode: not text in any of " + ", ".join(tried), tried=tuple(tried), path=path
         )
     return _checked(best[0], best[1], path)
+
+
+def _damaged_utf8(
+    data: bytes, skip: int, name: str, path: str | None, strict: bool
+) -> Decoded | None:
+    """``data[skip:]`` as UTF-8 with its invalid ranges replaced (offsets
+    counted in ``data``), or the DecodeError strict decoding asks for; None
+    when it is not UTF-8 but for a few bytes."""
+    damaged = _mostly_utf8(data[skip:])
+    if damaged is None:
+        return None
+    text, replaced = damaged
+    if strict:
+        raise DecodeError(
+            f"not valid UTF-8 at byte {replaced[0][0] + skip} ({len(replaced)} invalid "
+            "range(s); without strict decoding they are replaced by U+FFFD)",
+            tried=(name,),
+            path=path,
+        )
+    d = _checked(text, name, path)
+    return Decoded(d.text, d.encoding, tuple((a + skip, b + skip, c) for a, b, c in replaced))
+
+
+def replaced_warning(decoded: Decoded) -> OutlineWarning:
+    """The warning for the byte ranges decoding replaced, with their offsets."""
+    reps = decoded.replaced
+    runs: list[list[int]] = []  # adjacent ranges shown as one
+    for a, b, _ in reps:
+        if runs and runs[-1][1] == a:
+            runs[-1][1] = b
+        else:
+            runs.append([a, b])
+    shown = ", ".join(f"{a}" if b == a + 1 else f"{a}–{b - 1}" for a, b in runs[:10])
+    more = f" and {len(runs) - 10} more" if len(runs) > 10 else ""
+    n_bytes = sum(b - a for a, b, _ in reps)
+    return OutlineWarning(
+        code="invalid-bytes",
+        message=f"{n_bytes} byte(s) not valid {decoded.encoding} replaced by U+FFFD "
+        f"(byte offset {shown}{more}); strict decoding refuses such input",
+        line=bisect_right(line_starts(decoded.text), reps[0][2]),
+    )
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, tuple[tuple[int, int, int], ...]] | None:
+    """``data`` as UTF-8 with each invalid range replaced by U+FFFD, when it is
+    UTF-8 but for a few bytes; else None.
+
+    A cut file (a torn sequence at either end) is UTF-8 whatever its length.
+    Bad bytes inside must be few, and outnumbered by the valid multi-byte
+    sequences around them: a GBK or Big5 file read as UTF-8 fails at almost
+    every character and has almost no valid sequence, so it goes on to the
+    legacy encodings."""
+    n = len(data)
+    mv = memoryview(data)
+    parts: list[str] = []
+    replaced: list[tuple[int, int, int]] = []
+    chars = 0
+    extra = 0  # bytes beyond the first of each valid multi-byte character
+    inner_bad = 0
+    give_up = max(_FEW_BAD, n // 40)
+    pos = 0
+    while True:
+        try:
+            tail = codecs.utf_8_decode(mv[pos:], "strict", True)[0]
+        except UnicodeDecodeError as exc:
+            a, b = pos + exc.start, pos + exc.end
+            good = codecs.utf_8_decode(mv[pos:a], "strict", True)[0]
+            parts.append(good)
+            extra += a - pos - len(good)
+            chars += len(good)
+            replaced.append((a, b, chars))
+            parts.append("\ufffd")
+            chars += 1
+            torn_head = b <= 3 and all(0x80 <= c <= 0xBF for c in data[:b])
+            torn_tail = b == n and exc.reason == "unexpected end of data"
+            if not (torn_head or torn_tail):
+                inner_bad += b - a
+                if inner_bad > give_up:
+                    return None
+            pos = b
+        else:
+            parts.append(tail)
+            chars += len(tail)
+            extra += n - pos - len(tail)
+            break
+    if chars == len(replaced):  # nothing but damage: no evidence of UTF-8
+        return None
+    if inner_bad and not (inner_bad <= max(_FEW_BAD, extra // 40) and extra >= 4 * inner_bad):
+        return None
+    return "".join(parts), tuple(replaced)
+
+
+#: Bad bytes inside a text that are "a few" whatever its length.
+_FEW_BAD = 4
+
+
+def _utf16_plausible(data: bytes, text: str, name: str) -> bool:
+    """Evidence that BOM-less ``data`` is UTF-16, beyond decoding strictly
+    (any even number of bytes without a torn surrogate does): zero high bytes
+    (line breaks, digits, Latin letters) with few zero low bytes and a text
+    that reads fairly like Chinese, or else a text that reads very much like it."""
+    sample = data[: 2 * _SAMPLE]
+    even, odd = sample[0::2], sample[1::2]
+    high, low = (odd, even) if name.endswith("le") else (even, odd)
+    nul_high, nul_low = high.count(0), low.count(0)
+    score = _score(text)
+    if nul_high * 100 >= len(high) and nul_low * 4 <= nul_high:
+        return score >= 0.9
+    # Without zero bytes, a few code units prove nothing (two bytes of a torn
+    # UTF-8 character read as one common Han character).
+    return len(high) >= 6 and score >= 1.2
 
 
 def _best_fallback(data: bytes, tried: list[str]) -> tuple[str, str] | None:
@@ -103,6 +254,8 @@ def _best_fallback(data: bytes, tried: list[str]) -> tuple[str, str] | None:
         except UnicodeDecodeError:
             continue
         if _looks_binary(text):
+            continue
+        if name.startswith("utf_16") and not _utf16_plausible(data, text, name):
             continue
         candidates.append((_score(text), name, text))
     if not candidates:
@@ -160,10 +313,26 @@ _COMMON = frozenset(
 )
 
 
-def _checked(text: str, encoding: str, path: str | None) -> tuple[str, str]:
+def _checked(text: str, encoding: str, path: str | None) -> Decoded:
     if _looks_binary(text):
         raise InputError(f"looks like binary data, not text (decoded as {encoding})", path=path)
-    return text, encoding
+    # utf-7, unicode_escape, raw_unicode_escape… can give what no output holds.
+    m = _SURROGATE.search(text)
+    if m is not None:
+        line, column = _line_col(text, m.start())
+        raise DecodeError(
+            f"decoding as {encoding} gives an unpaired surrogate U+{ord(m.group()):04X}",
+            tried=(encoding,),
+            path=path,
+            line=line,
+            column=column,
+        )
+    return Decoded(text, encoding)
+
+
+def _line_col(text: str, i: int) -> tuple[int, int]:
+    """1-based line and column of ``text[i]`` (LF line ends)."""
+    return text.count("\n", 0, i) + 1, i - (text.rfind("\n", 0, i) + 1) + 1
 
 
 _SURROGATE = regex.compile(r"[\ud800-\udfff]")
@@ -175,8 +344,7 @@ def check_text(text: str, path: str | None = None) -> None:
     so no output could hold it."""
     m = _SURROGATE.search(text)
     if m is not None:
-        line = text.count("\n", 0, m.start()) + 1
-        column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        line, column = _line_col(text, m.start())
         raise InputError(
             f"not valid Unicode: unpaired surrogate U+{ord(m.group()):04X}",
             path=path,

@@ -44,8 +44,16 @@ class InputError(SpeechtreeError):
 class DecodeError(InputError):
     """The bytes are not text in any encoding tried; ``tried`` lists them."""
 
-    def __init__(self, message: str, *, tried: tuple[str, ...] = (), path: str | None = None):
-        super().__init__(message, path=path)
+    def __init__(
+        self,
+        message: str,
+        *,
+        tried: tuple[str, ...] = (),
+        path: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ):
+        super().__init__(message, path=path, line=line, column=column)
         self.tried = tried
 
 

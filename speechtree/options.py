@@ -17,6 +17,11 @@ class ParseOptions(BaseModel):
     encoding: str | None = Field(
         default=None, description="Decode with this encoding instead of detecting one."
     )
+    strict_decode: bool = Field(
+        default=False,
+        description="Raise DecodeError for bytes not valid in the detected encoding "
+        "instead of replacing them with U+FFFD (and warning).",
+    )
     max_bytes: int = Field(
         default=DEFAULT_MAX_BYTES, gt=0, description="Reject inputs larger than this."
     )

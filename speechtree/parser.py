@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .decode import check_text, decode, read_limited
+from .decode import Decoded, check_text, decode_bytes, read_limited, replaced_warning
 from .errors import InputError, LimitError
 from .markers import Marker, Recognizer
 from .models import (
@@ -142,6 +142,7 @@ def parse(
     opts = options or DEFAULT_OPTIONS
     spath = os.fspath(path) if path is not None else None
     utf8: bytes | None = None
+    decoded: Decoded | None = None
     if isinstance(data, bytes | bytearray | memoryview):
         raw = bytes(data)
         if len(raw) > opts.max_bytes:
@@ -150,7 +151,8 @@ def parse(
                 "(raise it with max_bytes / --max-bytes)",
                 path=spath,
             )
-        text, encoding = decode(raw, opts.encoding, spath)
+        decoded = decode_bytes(raw, opts.encoding, spath, strict=opts.strict_decode)
+        text, encoding = decoded.text, decoded.encoding
         if encoding == "utf-8" and not raw.startswith(codecs.BOM_UTF8):
             utf8 = raw  # the text's UTF-8 already: no re-encoding for the hash
     elif isinstance(data, str):
@@ -177,10 +179,13 @@ def parse(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _Parser(_table(opts), opts).run(text, source)
+        doc = _Parser(_table(opts), opts).run(text, source)
     finally:
         if gc_was_enabled:
             gc.enable()
+    if decoded is not None and decoded.replaced:
+        doc.warnings.insert(0, replaced_warning(decoded))
+    return doc
 
 
 def parse_file(path: str | os.PathLike[str], *, options: ParseOptions | None = None) -> Document:
