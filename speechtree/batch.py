@@ -33,12 +33,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeVar
 
-import cn2an
 import orjson
 import yaml
 
+from . import readers
 from .decode import read_limited
 from .errors import InputError, SpeechtreeError, TimeLimitError
+from .grammar import chinese_numeral
 from .models import Document
 from .options import DEFAULT_OPTIONS, ParseOptions
 from .parser import parse
@@ -51,7 +52,7 @@ FORMAT_SUFFIX: dict[str, str] = {"json": ".json", "yaml": ".yaml"}
 #: Name of the failure log inside the output folder.
 ERRORS_FILE = "_errors.jsonl"
 
-DEFAULT_GLOB = "**/*.txt"
+DEFAULT_GLOB = readers.DEFAULT_GLOB
 
 Existing = Literal["refuse", "overwrite", "skip"]
 
@@ -242,7 +243,7 @@ def _warm_up_text() -> str:
     """Markers of every common style with ordinals 1–20, one paragraph each."""
     lines = []
     for n in range(1, 21):
-        cn = cn2an.an2cn(n)
+        cn = chinese_numeral(n)
         lines += [f"{cn}、甲", f"（{cn}）乙", f"{n}.丙", f"（{n}）丁", f"{chr(0x245F + n)}戊",
                   f"第{cn}，己。{cn}是庚；{cn}要辛。"]
     return "\n".join(lines)
@@ -385,7 +386,7 @@ def parse_many(
 def glob_regex(pattern: str) -> re.Pattern[str]:
     """A regex for a glob over ``/``-separated relative paths: ``*`` and ``?``
     stay inside one folder, ``**/`` spans any number of folders (none too),
-    ``[...]`` is a character class."""
+    ``[...]`` is a character class, ``{a,b}`` either of the names."""
     out: list[str] = []
     i, n = 0, len(pattern)
     while i < n:
@@ -402,6 +403,11 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
         elif c == "?":
             out.append("[^/]")
             i += 1
+        elif c == "{" and "}" in pattern[i:] and "/" not in pattern[i : pattern.index("}", i)]:
+            j = pattern.find("}", i)  # {a,b}: either name (no nesting)
+            names = pattern[i + 1 : j].split(",")
+            out.append("(?:" + "|".join(re.escape(a) for a in names) + ")")
+            i = j + 1
         elif c == "[" and pattern.find("]", i + 2) > 0:
             j = pattern.find("]", i + 2)  # "[]x]": a "]" right after "[" is a member
             body = pattern[i + 1 : j]

@@ -10,6 +10,8 @@ import click
 import orjson
 
 from . import __version__
+from .cli_options import input_format as _input_format
+from .cli_options import input_format_option
 from .decode import read_limited
 from .errors import SpeechtreeError
 from .models import json_schema
@@ -65,14 +67,21 @@ def main() -> None:
               "warning).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
               show_default=True, help="Reject larger inputs.")
-@click.option("--with-text", is_flag=True, help="markdown/tree: include each node's body text.")
+@click.option("--with-text", is_flag=True,
+              help="markdown/tree: include each node's body text; json/yaml: the text the "
+              "spans point into, as source.text.")
 @click.option("--color/--no-color", default=None,
               help="tree: colour on or off (default: only on a terminal; NO_COLOR honoured).")
+@input_format_option
 def parse_cmd(file: str, fmt: str, output: str, encoding: str | None, strict_decode: bool,
-              max_bytes: int,
-              with_text: bool, color: bool | None) -> None:
-    """Parse FILE (or - for standard input) and print its outline."""
-    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, strict_decode=strict_decode)
+              max_bytes: int, with_text: bool, color: bool | None, input_format: str) -> None:
+    """Parse FILE (or - for standard input) and print its outline.
+
+    FILE may be plain text, a Word .docx, a PDF with a text layer or a saved
+    web page; the format is recognised by content (--input-format overrides).
+    """
+    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, strict_decode=strict_decode,
+                        input_format=_input_format(input_format))
     where = "<stdin>" if file == "-" else file
     try:
         if file == "-":

@@ -29,6 +29,8 @@ from .batch import (
     convert_folder,
     count_inputs,
 )
+from .cli_options import input_format as _input_format
+from .cli_options import input_format_option
 from .errors import SpeechtreeError
 from .options import DEFAULT_MAX_BYTES, ParseOptions
 from .rows import TABLE_SUFFIXES
@@ -104,6 +106,7 @@ class _Bar:
               help="Record a file whose reading and parsing take longer as a failure "
               "(TimeLimitError) [default: no limit].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@input_format_option
 def batch_cmd(
     input_dir: Path,
     output_dir: Path,
@@ -118,6 +121,7 @@ def batch_cmd(
     max_bytes: int,
     timeout: float | None,
     quiet: bool,
+    input_format: str,
 ) -> None:
     """Convert every file under INPUT_DIR into OUTPUT_DIR, in parallel.
 
@@ -132,7 +136,8 @@ def batch_cmd(
     if overwrite and skip_existing:
         raise click.UsageError("--overwrite and --skip-existing exclude each other")
     mode: Existing = "overwrite" if overwrite else "skip" if skip_existing else "refuse"
-    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, strict_decode=strict_decode)
+    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, strict_decode=strict_decode,
+                        input_format=_input_format(input_format))
     show_bar = not quiet and sys.stderr.isatty()
     bar: _Bar | None = None
 

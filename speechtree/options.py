@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .styles import STYLES
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+#: What a reader can take an input as (speechtree.readers); None: by content.
+InputFormat = Literal["text", "docx", "pdf", "html"]
 
 
 class ParseOptions(BaseModel):
@@ -33,6 +38,11 @@ class ParseOptions(BaseModel):
     )
     detect_contents: bool = Field(
         default=True, description="Keep a table of contents apart from the sections."
+    )
+    input_format: InputFormat | None = Field(
+        default=None,
+        description="Read bytes as this format instead of recognising it by content "
+        "(speechtree.readers); str input is text unless a format is named.",
     )
 
     @field_validator("disabled_styles")
