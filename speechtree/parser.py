@@ -32,12 +32,15 @@ from .offsets import line_starts
 from .options import DEFAULT_OPTIONS, ParseOptions
 from .segment import Para, segment
 from .speeches import (
+    PART_STYLE,
     SpeechPlan,
     choose_title,
     find_contents,
     is_annex,
     is_title_like,
+    part_labels,
     plan_speeches,
+    prose_labels,
 )
 from .styles import DEFAULT_TABLE, StyleTable
 from .tree import Built, Event, TreeBuilder
@@ -225,7 +228,13 @@ class _Parser:
 
     def run(self, text: str, source: Source) -> Document:
         nt = normalize(text)
-        paras = self._split_labels(segment(nt, self.rec))
+        paras = segment(nt, self.rec)
+        if self.options.split_speeches:
+            for i in part_labels(paras, self.table) + prose_labels(paras, self.table):
+                mk = paras[i].lead
+                assert mk is not None
+                paras[i].lead = mk._replace(style=PART_STYLE, is_label=False)
+        paras = self._split_labels(paras)
         # Lines end where the normaliser ends them: CRLF, LF, or a lone CR.
         ctx = _Context(nt, paras, line_starts(text))
         leads = [
