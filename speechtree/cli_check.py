@@ -11,17 +11,22 @@ cannot read (the highest such code when several files fail), 2 for bad usage.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 
 import click
 import orjson
 
-from .cli import EXIT_INTERNAL, EXIT_OK, _fail, main
+from .cli import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, _fail, main
+from .cli_options import input_format as _input_format
+from .cli_options import input_format_option
+from .decode import read_limited
 from .diff import DEFAULT_SIMILARITY, diff
 from .errors import SpeechtreeError
-from .lint import CODES, UnknownCodeError, lint, select_rules
+from .lint import CODES, Diagnostic, UnknownCodeError, lint, select_rules
 from .models import Document
 from .options import DEFAULT_MAX_BYTES, ParseOptions
 from .parser import parse, parse_file
+from .readers import DEFAULT_GLOB
 
 EXIT_FOUND = 1  # lint found problems / diff found differences
 
@@ -42,7 +47,7 @@ def _load(file: str, opts: ParseOptions) -> Document:
     """Parse one input; every failure becomes ``_LoadFailed`` with its exit code."""
     try:
         if file == "-":
-            return parse(sys.stdin.buffer.read(), path=None, options=opts)
+            return parse(read_limited(sys.stdin.buffer, opts.max_bytes), path=None, options=opts)
         return parse_file(file, options=opts)
     except SpeechtreeError as exc:
         raise _LoadFailed(_where(file), exc.message, exc.exit_code) from None
@@ -60,54 +65,99 @@ def _split_codes(values: tuple[str, ...]) -> list[str]:
 
 _FILE = click.Path(allow_dash=True, path_type=str)
 _FORMAT = click.Choice(["text", "json"])
+_LINT_FORMAT = click.Choice(["text", "json", "github", "sarif"])
+
+
+def _lint_inputs(files: tuple[str, ...], pattern: str) -> Iterator[tuple[str, str | None]]:
+    """``(path, problem)`` for each input: a file as named, or the files under
+    a folder that match ``pattern``, in sorted order."""
+    import os
+
+    from .batch import iter_inputs
+
+    for file in files:
+        if file == "-" or not os.path.isdir(file):
+            yield file, None
+            continue
+        try:
+            for found in iter_inputs(file, pattern):
+                path = found.rel if os.path.normpath(file) == "." else os.path.join(file, found.rel)
+                yield path, found.problem
+        except OSError as exc:
+            yield file, exc.strerror or str(exc)
 
 
 @main.command("lint")
 @click.argument("files", nargs=-1, required=True, type=_FILE)
-@click.option("--format", "fmt", type=_FORMAT, default="text", show_default=True,
-              help="text: file:line:col: CODE message; json: a list of diagnostics.")
+@click.option("--format", "fmt", type=_LINT_FORMAT, default="text", show_default=True,
+              help="text: file:line:col: CODE message; json: a list of diagnostics; "
+                   "github: workflow annotations; sarif: a SARIF 2.1.0 log.")
+@click.option("--glob", "pattern", default=DEFAULT_GLOB, show_default=True,
+              help="Which files of a FOLDER to check (relative to it).")
 @click.option("--select", multiple=True, metavar="CODES",
               help="Only these codes or prefixes (ST1, ST302, ALL); comma-separated, repeatable.")
 @click.option("--ignore", multiple=True, metavar="CODES",
               help="Skip these codes or prefixes; wins over --select.")
+@click.option("--config", "config", type=click.Path(dir_okay=False, exists=True, path_type=str),
+              default=None, help="Settings file (default: speechtree.toml or pyproject.toml "
+                                 "found from the current folder up).")
 @click.option("--encoding", default=None, help="Decode with this encoding instead of detecting.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
               show_default=True, help="Reject larger inputs.")
-def lint_cmd(files: tuple[str, ...], fmt: str, select: tuple[str, ...],
-             ignore: tuple[str, ...], encoding: str | None, max_bytes: int) -> None:
-    """Check the numbering of each FILE (- for standard input).
+@input_format_option
+def lint_cmd(files: tuple[str, ...], fmt: str, pattern: str, select: tuple[str, ...],
+             ignore: tuple[str, ...], config: str | None, encoding: str | None,
+             max_bytes: int, input_format: str) -> None:
+    """Check the numbering of each FILE or FOLDER (- for standard input).
 
     Exit 0 when clean, 1 when anything is found, 3/4 when a file cannot be read.
     """
-    sel = _split_codes(select) or None
-    ign = _split_codes(ignore) or None
+    from .lint_config import ConfigError, merge, settings_for
+
+    try:
+        settings = settings_for(config)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    sel, ign = merge(settings, _split_codes(select), _split_codes(ignore))
     try:
         select_rules(sel, ign)
     except UnknownCodeError as exc:
         raise click.BadParameter(str(exc), param_hint="--select/--ignore") from None
-    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes)
-    found = 0
+    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes,
+                        input_format=_input_format(input_format))
     worst_error = EXIT_OK
-    collected: list[dict[str, object]] = []
-    for file in files:
+    collected: list[Diagnostic] = []
+    for file, problem in _lint_inputs(files, pattern):
         try:
+            if problem is not None:
+                raise _LoadFailed(file, problem, EXIT_INPUT)
             doc = _load(file, opts)
         except _LoadFailed as exc:
             click.echo(f"speechtree: error: {exc.where}: {exc.message}", err=True)
             worst_error = max(worst_error, exc.code)
             continue
-        diags = lint(doc, path=_where(file), select=sel, ignore=ign)
-        found += len(diags)
-        if fmt == "json":
-            collected.extend(d.model_dump(mode="json") for d in diags)
-        else:
+        diags = lint(doc, path=_where(file), select=sel,
+                     ignore=[*ign, *settings.ignores_for(file)])
+        if fmt == "text":
             for d in diags:
                 click.echo(d.format())
+        collected.extend(diags)
     if fmt == "json":
-        click.echo(orjson.dumps(collected, option=orjson.OPT_INDENT_2).decode("utf-8"))
+        dumped = [d.model_dump(mode="json") for d in collected]
+        click.echo(orjson.dumps(dumped, option=orjson.OPT_INDENT_2).decode("utf-8"))
+    elif fmt == "github":
+        from .lint_report import github
+
+        click.echo(github(collected), nl=False)
+    elif fmt == "sarif":
+        from . import __version__
+        from .lint_report import sarif
+
+        log = sarif(collected, version=__version__, ok=worst_error == EXIT_OK)
+        click.echo(orjson.dumps(log, option=orjson.OPT_INDENT_2).decode("utf-8"))
     if worst_error != EXIT_OK:
         sys.exit(worst_error)
-    sys.exit(EXIT_FOUND if found else EXIT_OK)
+    sys.exit(EXIT_FOUND if collected else EXIT_OK)
 
 
 @main.command("diff")
@@ -120,8 +170,9 @@ def lint_cmd(files: tuple[str, ...], fmt: str, select: tuple[str, ...],
 @click.option("--encoding", default=None, help="Decode with this encoding instead of detecting.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
               show_default=True, help="Reject larger inputs.")
+@input_format_option
 def diff_cmd(a: str, b: str, fmt: str, similarity: float, encoding: str | None,
-             max_bytes: int) -> None:
+             max_bytes: int, input_format: str) -> None:
     """Compare the outlines of A and B: added, removed, moved and retitled nodes.
 
     Exit 0 when the outlines are the same, 1 when they differ, 3/4 when a file
@@ -129,7 +180,8 @@ def diff_cmd(a: str, b: str, fmt: str, similarity: float, encoding: str | None,
     """
     if a == "-" and b == "-":
         raise click.UsageError("only one of A and B can be - (standard input)")
-    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes)
+    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes,
+                        input_format=_input_format(input_format))
     try:
         doc_a, doc_b = _load(a, opts), _load(b, opts)
     except _LoadFailed as exc:

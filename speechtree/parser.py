@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from . import readers
 from .decode import Decoded, check_text, decode_bytes, read_limited, replaced_warning
 from .errors import InputError, LimitError
 from .markers import Marker, Recognizer
@@ -31,12 +32,15 @@ from .offsets import line_starts
 from .options import DEFAULT_OPTIONS, ParseOptions
 from .segment import Para, segment
 from .speeches import (
+    PART_STYLE,
     SpeechPlan,
     choose_title,
     find_contents,
     is_annex,
     is_title_like,
+    part_labels,
     plan_speeches,
+    prose_labels,
 )
 from .styles import DEFAULT_TABLE, StyleTable
 from .tree import Built, Event, TreeBuilder
@@ -147,6 +151,9 @@ def parse(
     spath = os.fspath(path) if path is not None else None
     utf8: bytes | None = None
     decoded: Decoded | None = None
+    fmt = "text"
+    if isinstance(data, str) and opts.input_format not in (None, "text"):
+        data = data.encode("utf-8")  # a named format is read from its bytes
     if isinstance(data, bytes | bytearray | memoryview):
         raw = bytes(data)
         if len(raw) > opts.max_bytes:
@@ -155,10 +162,17 @@ def parse(
                 "(raise it with max_bytes / --max-bytes)",
                 path=spath,
             )
-        decoded = decode_bytes(raw, opts.encoding, spath, strict=opts.strict_decode)
-        text, encoding = decoded.text, decoded.encoding
-        if encoding == "utf-8" and not raw.startswith(codecs.BOM_UTF8):
-            utf8 = raw  # the text's UTF-8 already: no re-encoding for the hash
+        extracted = readers.read(
+            raw, spath, input_format=opts.input_format, max_bytes=opts.max_bytes
+        )
+        if extracted is not None:
+            text, encoding, fmt = extracted.text, extracted.encoding, extracted.format
+            check_text(text, spath)
+        else:
+            decoded = decode_bytes(raw, opts.encoding, spath, strict=opts.strict_decode)
+            text, encoding = decoded.text, decoded.encoding
+            if encoding == "utf-8" and not raw.startswith(codecs.BOM_UTF8):
+                utf8 = raw  # the text's UTF-8 already: no re-encoding for the hash
     elif isinstance(data, str):
         text, encoding = data, "unicode"
         if len(text) > opts.max_bytes:
@@ -177,6 +191,7 @@ def parse(
         encoding=encoding,
         sha256=hashlib.sha256(utf8).hexdigest(),
         length=len(text),
+        format=fmt,
     )
     # The parse allocates many small objects and frees few: pausing the cyclic
     # collector keeps the cost per MB flat as documents grow.
@@ -217,7 +232,13 @@ class _Parser:
 
     def run(self, text: str, source: Source) -> Document:
         nt = normalize(text)
-        paras = self._split_labels(segment(nt, self.rec))
+        paras = segment(nt, self.rec)
+        if self.options.split_speeches:
+            for i in part_labels(paras, self.table) + prose_labels(paras, self.table):
+                mk = paras[i].lead
+                assert mk is not None
+                paras[i].lead = mk._replace(style=PART_STYLE, is_label=False)
+        paras = self._split_labels(paras)
         # Lines end where the normaliser ends them: CRLF, LF, or a lone CR.
         ctx = _Context(nt, paras, line_starts(text))
         leads = [

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .markers import START_CHARS, Marker, Recognizer
+from .markers import Marker, Recognizer
 from .normalize import WIDE, Normalized
 from .offsets import OffsetMap
 
@@ -148,6 +148,7 @@ def raw_paragraphs(nt: Normalized, rec: Recognizer) -> list[Para]:
     blank = False
     ws = " " + WIDE
     leading = rec.leading
+    start_chars = rec.start_chars
     for line_no, line in enumerate(norm.split("\n"), 1):
         end = pos + len(line)
         core = line.strip(ws)  # (the line itself when there is nothing to strip)
@@ -156,7 +157,7 @@ def raw_paragraphs(nt: Normalized, rec: Recognizer) -> list[Para]:
         elif " " not in core and WIDE not in core:
             # The common case: one paragraph, at most an indent to take out.
             a = pos + line.find(core[0])
-            lead = leading(core) if core[0] in START_CHARS else None
+            lead = leading(core) if core[0] in start_chars else None
             out.append(Para(core, a, None, lead, line_no, blank, True, True))
             blank = False
         else:
