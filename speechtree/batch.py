@@ -44,7 +44,7 @@ from .models import Document
 from .options import DEFAULT_OPTIONS, ParseOptions
 from .parser import parse
 from .render import render
-from .rows import Row, TableWriter, rows
+from .rows import OUTPUT_MODE, Row, TableWriter, rows
 
 #: Output file suffix for each format ``convert_folder`` can write.
 FORMAT_SUFFIX: dict[str, str] = {"json": ".json", "yaml": ".yaml"}
@@ -76,6 +76,11 @@ class OutputDirError(SpeechtreeError):
     """The output folder cannot be used as asked (not empty, same as the input…)."""
 
     exit_code = 2
+
+
+class NoInputsError(InputError):
+    """No file under the input folder matches the glob (exit 3, like a missing
+    folder: a typo in ``--glob`` should not look like a finished batch)."""
 
 
 class OutputError(SpeechtreeError):
@@ -582,6 +587,8 @@ class FileOutcome:
     speeches: int = 0
     nodes: int = 0
     rows: tuple[Row, ...] = ()
+    #: False for a kept output that could not be read back to count it.
+    counted: bool = True
 
 
 def _inside(path: str, root: str) -> bool:
@@ -595,7 +602,7 @@ def _write_atomic(target: str, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, OUTPUT_MODE)
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -629,13 +636,23 @@ def _convert_one(task: _ConvertTask) -> FileOutcome:
         if task.existing != "overwrite" and os.path.lexists(target):
             if task.existing == "refuse":
                 raise OutputError("output exists (use --overwrite or --skip-existing)")
-            if not task.want_rows:
-                return FileOutcome(task.rel, "skipped")
+            # A kept output counts in the summary as what it holds; with a
+            # table its rows are read back too, so the table covers everything.
             try:
                 old = _load_existing(target, task.fmt)
             except Exception as exc:  # reported, not raised
+                if not task.want_rows:  # kept all the same, but not counted
+                    return FileOutcome(task.rel, "skipped", counted=False)
                 raise OutputError(f"existing output cannot be read for the table: {exc}") from None
-            return FileOutcome(task.rel, "skipped", rows=tuple(rows(old, file=task.rel)))
+            kept_rows = tuple(rows(old, file=task.rel)) if task.want_rows else ()
+            return FileOutcome(
+                task.rel,
+                "skipped",
+                encoding=old.source.encoding,
+                speeches=len(old.speeches),
+                nodes=sum(1 for _ in old.walk()),
+                rows=kept_rows,
+            )
         # The limit covers reading and parsing, not writing: a file is either
         # written in full or recorded as failed, never both.
         with _time_limit(task.timeout, task.rel), _gc_paused():
@@ -679,22 +696,26 @@ class Summary:
     rows: int = 0
     encodings: Counter[str] = field(default_factory=Counter)
     symlink_loops: int = 0
+    uncounted: int = 0  # kept outputs that could not be read back to count
     seconds: float = 0.0
     errors_file: str = ""
 
     def add(self, o: FileOutcome) -> None:
         self.files += 1
-        if o.status == "written":
-            self.written += 1
+        if o.status == "failed":
+            self.failed += 1
+        else:
+            # Speeches, nodes and encodings count every output, kept ones too.
+            if o.status == "written":
+                self.written += 1
+                self.bytes += o.size
+            else:
+                self.skipped += 1
+                self.uncounted += not o.counted
             self.speeches += o.speeches
             self.nodes += o.nodes
-            self.bytes += o.size
             if o.encoding:
                 self.encodings[o.encoding] += 1
-        elif o.status == "skipped":
-            self.skipped += 1
-        else:
-            self.failed += 1
         self.rows += len(o.rows)
 
     def format(self) -> str:
@@ -707,6 +728,8 @@ class Summary:
             f"{self.failed} failed",
             f"speeches {self.speeches}, nodes {self.nodes}; encodings: {enc}",
         ]
+        if self.uncounted:
+            lines.append(f"kept outputs not counted (cannot be read): {self.uncounted}")
         if self.symlink_loops:
             lines.append(f"symbolic link loops not followed: {self.symlink_loops}")
         if self.failed:
@@ -773,6 +796,14 @@ def convert_folder(
     _check_timeout(timeout, n)
     in_dir, out_dir = Path(input_dir), Path(output_dir)
     _check_dirs(in_dir, out_dir, existing)
+    # Before anything is created: an empty run must not leave an output folder
+    # that the corrected rerun would then refuse as not empty.
+    skip = () if table is None else (table,)
+    if next(iter_inputs(in_dir, pattern, exclude=out_dir, skip_files=skip), None) is None:
+        raise NoInputsError(
+            f"no file matches --glob {pattern!r} (the glob is case-sensitive)",
+            path=str(in_dir),
+        )
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -832,13 +863,13 @@ def convert_folder(
                 summary.add(outcome)
                 if on_outcome is not None:
                     on_outcome(outcome)
-        os.chmod(err_tmp, 0o644)
+        os.chmod(err_tmp, OUTPUT_MODE)
         os.replace(err_tmp, os.path.join(out_root, ERRORS_FILE))
     except BaseException:
         if writer is not None:
             writer.abort()
         try:
-            os.chmod(err_tmp, 0o644)
+            os.chmod(err_tmp, OUTPUT_MODE)
             os.replace(err_tmp, os.path.join(out_root, ERRORS_FILE))
         except OSError:
             pass

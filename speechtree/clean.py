@@ -14,16 +14,17 @@ import re
 import regex
 
 from .check import ZERO_WIDTH
+from .whitespace import WHITESPACE, char_class
 
 #: A run of ASCII spaces between two Han characters: the normaliser drops it too.
 _HAN_GAP = regex.compile(r"(?<=\p{Han}) +(?=\p{Han})")
 _ZW = re.compile("[" + "".join(sorted(ZERO_WIDTH)) + "]+")
-#: A line break with the blanks on either side of it (indentation, trailing spaces).
-_BREAK = re.compile(r"[^\S\r\n]*(?:\r\n?|\n)\s*")
-#: Every space character str.isspace() knows, so no title keeps one at an edge.
-_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
-_TRAIL_TITLE = "，；：。、！？,;:.!?" + _SPACES
-_LEAD_TITLE = "，：、,:" + _SPACES
+#: A line break and the whitespace after it; the whitespace before it is
+#: stripped apart (a pattern opening with spaces, retried from every space of
+#: a long run that ends in no break, is quadratic).
+_BREAK = re.compile("(?:\r\n?|\n)" + char_class() + "*")
+_TRAIL_TITLE = "，；：。、！？,;:.!?" + WHITESPACE
+_LEAD_TITLE = "，：、,:" + WHITESPACE
 
 
 def _denoise(raw: str) -> str:
@@ -34,18 +35,22 @@ def _denoise(raw: str) -> str:
     return raw
 
 
+def _join_lines(text: str, sep: str) -> str:
+    *lines, last = _BREAK.split(text)
+    return sep.join([*(line.rstrip(WHITESPACE) for line in lines), last])
+
+
 def clean_text(raw: str) -> str:
     """A body or block as read: noise dropped, each line trimmed, blank lines dropped."""
     text = _denoise(raw)
     if "\n" in text or "\r" in text:
-        text = _BREAK.sub("\n", text)
-    return text.strip()
+        text = _join_lines(text, "\n")
+    return text.strip(WHITESPACE)
 
 
 def clean_title(raw: str) -> str:
     """A title as one line: noise and line breaks dropped, edge punctuation trimmed."""
     text = _denoise(raw)
     if "\n" in text or "\r" in text:
-        text = _BREAK.sub("", text)
-        text = _HAN_GAP.sub("", text)  # a space left where a broken line met
+        text = _join_lines(text, "")
     return text.lstrip(_LEAD_TITLE).rstrip(_TRAIL_TITLE)

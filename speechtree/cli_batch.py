@@ -78,12 +78,14 @@ class _Bar:
 
 
 @click.command("batch")
-@click.argument("input_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("-o", "--output", "output_dir", required=True,
-              type=click.Path(file_okay=False, path_type=Path),
+# Plain paths: convert_folder checks them and says what is wrong in one line
+# (exit 3 for INPUT_DIR, 2 for OUTPUT_DIR, as docs/batch.md has it).
+@click.argument("input_dir", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output_dir", required=True, type=click.Path(path_type=Path),
               help="Folder for the outputs; its tree mirrors INPUT_DIR.")
 @click.option("--glob", "pattern", default=DEFAULT_GLOB, show_default=True,
-              help="Which files to convert, relative to INPUT_DIR ('**/' spans folders).")
+              help="Which files to convert, relative to INPUT_DIR ('**/' spans folders; "
+              "case-sensitive).")
 @click.option("-f", "--format", "fmt", type=click.Choice(list(FORMAT_SUFFIX)), default="json",
               show_default=True, help="Output format.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,

@@ -19,6 +19,7 @@ import orjson
 from .cli import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, _fail, main
 from .cli_options import input_format as _input_format
 from .cli_options import input_format_option
+from .decode import read_limited
 from .diff import DEFAULT_SIMILARITY, diff
 from .errors import SpeechtreeError
 from .lint import CODES, Diagnostic, UnknownCodeError, lint, select_rules
@@ -46,7 +47,7 @@ def _load(file: str, opts: ParseOptions) -> Document:
     """Parse one input; every failure becomes ``_LoadFailed`` with its exit code."""
     try:
         if file == "-":
-            return parse(sys.stdin.buffer.read(), path=None, options=opts)
+            return parse(read_limited(sys.stdin.buffer, opts.max_bytes), path=None, options=opts)
         return parse_file(file, options=opts)
     except SpeechtreeError as exc:
         raise _LoadFailed(_where(file), exc.message, exc.exit_code) from None
