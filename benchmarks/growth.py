@@ -20,10 +20,10 @@ import gc
 import re
 import time
 
-import cn2an
 from _common import corpus_files
 
 from speechtree import parse
+from speechtree.grammar import chinese_numeral
 
 _MARKERS = re.compile(
     r"^[\s\u3000]*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])"
@@ -48,9 +48,9 @@ def speech(target_bytes: int, paras: list[str]) -> str:
     sec = 0
     while size < target_bytes:
         sec += 1
-        block = [f"{cn2an.an2cn(sec)}、第{sec}方面的工作\n"]
+        block = [f"{chinese_numeral(sec)}、第{sec}方面的工作\n"]
         for sub in range(1, 6):
-            block.append(f"（{cn2an.an2cn(sub)}）第{sub}项重点。{paras[k % len(paras)]}\n")
+            block.append(f"（{chinese_numeral(sub)}）第{sub}项重点。{paras[k % len(paras)]}\n")
             k += 1
             for item in range(1, 5):
                 block.append(f"{item}.具体措施。{paras[k % len(paras)]}\n")

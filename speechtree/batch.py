@@ -33,17 +33,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeVar
 
-import cn2an
 import orjson
 import yaml
 
+from . import readers
 from .decode import read_limited
 from .errors import InputError, SpeechtreeError, TimeLimitError
+from .grammar import chinese_numeral
 from .models import Document
 from .options import DEFAULT_OPTIONS, ParseOptions
 from .parser import parse
 from .render import render
-from .rows import Row, TableWriter, rows
+from .rows import OUTPUT_MODE, Row, TableWriter, rows
 
 #: Output file suffix for each format ``convert_folder`` can write.
 FORMAT_SUFFIX: dict[str, str] = {"json": ".json", "yaml": ".yaml"}
@@ -51,7 +52,7 @@ FORMAT_SUFFIX: dict[str, str] = {"json": ".json", "yaml": ".yaml"}
 #: Name of the failure log inside the output folder.
 ERRORS_FILE = "_errors.jsonl"
 
-DEFAULT_GLOB = "**/*.txt"
+DEFAULT_GLOB = readers.DEFAULT_GLOB
 
 Existing = Literal["refuse", "overwrite", "skip"]
 
@@ -75,6 +76,11 @@ class OutputDirError(SpeechtreeError):
     """The output folder cannot be used as asked (not empty, same as the input…)."""
 
     exit_code = 2
+
+
+class NoInputsError(InputError):
+    """No file under the input folder matches the glob (exit 3, like a missing
+    folder: a typo in ``--glob`` should not look like a finished batch)."""
 
 
 class OutputError(SpeechtreeError):
@@ -237,7 +243,7 @@ def _warm_up_text() -> str:
     """Markers of every common style with ordinals 1–20, one paragraph each."""
     lines = []
     for n in range(1, 21):
-        cn = cn2an.an2cn(n)
+        cn = chinese_numeral(n)
         lines += [f"{cn}、甲", f"（{cn}）乙", f"{n}.丙", f"（{n}）丁", f"{chr(0x245F + n)}戊",
                   f"第{cn}，己。{cn}是庚；{cn}要辛。"]
     return "\n".join(lines)
@@ -380,7 +386,7 @@ def parse_many(
 def glob_regex(pattern: str) -> re.Pattern[str]:
     """A regex for a glob over ``/``-separated relative paths: ``*`` and ``?``
     stay inside one folder, ``**/`` spans any number of folders (none too),
-    ``[...]`` is a character class."""
+    ``[...]`` is a character class, ``{a,b}`` either of the names."""
     out: list[str] = []
     i, n = 0, len(pattern)
     while i < n:
@@ -397,6 +403,11 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
         elif c == "?":
             out.append("[^/]")
             i += 1
+        elif c == "{" and "}" in pattern[i:] and "/" not in pattern[i : pattern.index("}", i)]:
+            j = pattern.find("}", i)  # {a,b}: either name (no nesting)
+            names = pattern[i + 1 : j].split(",")
+            out.append("(?:" + "|".join(re.escape(a) for a in names) + ")")
+            i = j + 1
         elif c == "[" and pattern.find("]", i + 2) > 0:
             j = pattern.find("]", i + 2)  # "[]x]": a "]" right after "[" is a member
             body = pattern[i + 1 : j]
@@ -576,6 +587,8 @@ class FileOutcome:
     speeches: int = 0
     nodes: int = 0
     rows: tuple[Row, ...] = ()
+    #: False for a kept output that could not be read back to count it.
+    counted: bool = True
 
 
 def _inside(path: str, root: str) -> bool:
@@ -589,7 +602,7 @@ def _write_atomic(target: str, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, OUTPUT_MODE)
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -623,13 +636,23 @@ def _convert_one(task: _ConvertTask) -> FileOutcome:
         if task.existing != "overwrite" and os.path.lexists(target):
             if task.existing == "refuse":
                 raise OutputError("output exists (use --overwrite or --skip-existing)")
-            if not task.want_rows:
-                return FileOutcome(task.rel, "skipped")
+            # A kept output counts in the summary as what it holds; with a
+            # table its rows are read back too, so the table covers everything.
             try:
                 old = _load_existing(target, task.fmt)
             except Exception as exc:  # reported, not raised
+                if not task.want_rows:  # kept all the same, but not counted
+                    return FileOutcome(task.rel, "skipped", counted=False)
                 raise OutputError(f"existing output cannot be read for the table: {exc}") from None
-            return FileOutcome(task.rel, "skipped", rows=tuple(rows(old, file=task.rel)))
+            kept_rows = tuple(rows(old, file=task.rel)) if task.want_rows else ()
+            return FileOutcome(
+                task.rel,
+                "skipped",
+                encoding=old.source.encoding,
+                speeches=len(old.speeches),
+                nodes=sum(1 for _ in old.walk()),
+                rows=kept_rows,
+            )
         # The limit covers reading and parsing, not writing: a file is either
         # written in full or recorded as failed, never both.
         with _time_limit(task.timeout, task.rel), _gc_paused():
@@ -673,22 +696,26 @@ class Summary:
     rows: int = 0
     encodings: Counter[str] = field(default_factory=Counter)
     symlink_loops: int = 0
+    uncounted: int = 0  # kept outputs that could not be read back to count
     seconds: float = 0.0
     errors_file: str = ""
 
     def add(self, o: FileOutcome) -> None:
         self.files += 1
-        if o.status == "written":
-            self.written += 1
+        if o.status == "failed":
+            self.failed += 1
+        else:
+            # Speeches, nodes and encodings count every output, kept ones too.
+            if o.status == "written":
+                self.written += 1
+                self.bytes += o.size
+            else:
+                self.skipped += 1
+                self.uncounted += not o.counted
             self.speeches += o.speeches
             self.nodes += o.nodes
-            self.bytes += o.size
             if o.encoding:
                 self.encodings[o.encoding] += 1
-        elif o.status == "skipped":
-            self.skipped += 1
-        else:
-            self.failed += 1
         self.rows += len(o.rows)
 
     def format(self) -> str:
@@ -701,6 +728,8 @@ class Summary:
             f"{self.failed} failed",
             f"speeches {self.speeches}, nodes {self.nodes}; encodings: {enc}",
         ]
+        if self.uncounted:
+            lines.append(f"kept outputs not counted (cannot be read): {self.uncounted}")
         if self.symlink_loops:
             lines.append(f"symbolic link loops not followed: {self.symlink_loops}")
         if self.failed:
@@ -767,6 +796,14 @@ def convert_folder(
     _check_timeout(timeout, n)
     in_dir, out_dir = Path(input_dir), Path(output_dir)
     _check_dirs(in_dir, out_dir, existing)
+    # Before anything is created: an empty run must not leave an output folder
+    # that the corrected rerun would then refuse as not empty.
+    skip = () if table is None else (table,)
+    if next(iter_inputs(in_dir, pattern, exclude=out_dir, skip_files=skip), None) is None:
+        raise NoInputsError(
+            f"no file matches --glob {pattern!r} (the glob is case-sensitive)",
+            path=str(in_dir),
+        )
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -826,13 +863,13 @@ def convert_folder(
                 summary.add(outcome)
                 if on_outcome is not None:
                     on_outcome(outcome)
-        os.chmod(err_tmp, 0o644)
+        os.chmod(err_tmp, OUTPUT_MODE)
         os.replace(err_tmp, os.path.join(out_root, ERRORS_FILE))
     except BaseException:
         if writer is not None:
             writer.abort()
         try:
-            os.chmod(err_tmp, 0o644)
+            os.chmod(err_tmp, OUTPUT_MODE)
             os.replace(err_tmp, os.path.join(out_root, ERRORS_FILE))
         except OSError:
             pass

@@ -10,12 +10,15 @@ import click
 import orjson
 
 from . import __version__
+from .cli_options import input_format as _input_format
+from .cli_options import input_format_option
 from .decode import read_limited
 from .errors import SpeechtreeError
 from .models import json_schema
 from .options import DEFAULT_MAX_BYTES, ParseOptions
 from .parser import parse, parse_file
 from .render import RENDERERS, render
+from .render.tree import use_color
 
 #: Exit codes (documented in the README).
 EXIT_OK = 0
@@ -23,7 +26,21 @@ EXIT_USAGE = 2  # click's own code for bad arguments
 EXIT_INPUT = 3  # unreadable, binary or undecodable input
 EXIT_LIMIT = 4  # over --max-bytes
 EXIT_INTERNAL = 70  # a bug in speechtree (EX_SOFTWARE)
+EXIT_OUTPUT = 73  # the -o file cannot be written (EX_CANTCREAT)
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, what a shell reports)
 
+
+class _Group(click.Group):
+    """The ``speechtree`` group: Ctrl-C in any command ends with one line and
+    exit 130, not click's ``Aborted!`` and exit 1 (which ``lint`` uses for
+    "problems found")."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("speechtree: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
 
 
 def _fail(where: str, message: str, code: int) -> NoReturn:
@@ -31,14 +48,15 @@ def _fail(where: str, message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="speechtree")
 def main() -> None:
     """Extract the numbered outline of Chinese speeches and reports."""
 
 
 @main.command("parse")
-@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=str))
+# No dir_okay=False: a folder is an input error (exit 3, one line), as in lint.
+@click.argument("file", type=click.Path(allow_dash=True, path_type=str))
 @click.option("-f", "--format", "fmt", type=click.Choice(list(RENDERERS)), default="json",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=str),
@@ -49,14 +67,21 @@ def main() -> None:
               "warning).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
               show_default=True, help="Reject larger inputs.")
-@click.option("--with-text", is_flag=True, help="markdown/tree: include each node's body text.")
+@click.option("--with-text", is_flag=True,
+              help="markdown/tree: include each node's body text; json/yaml: the text the "
+              "spans point into, as source.text.")
 @click.option("--color/--no-color", default=None,
               help="tree: colour on or off (default: only on a terminal; NO_COLOR honoured).")
+@input_format_option
 def parse_cmd(file: str, fmt: str, output: str, encoding: str | None, strict_decode: bool,
-              max_bytes: int,
-              with_text: bool, color: bool | None) -> None:
-    """Parse FILE (or - for standard input) and print its outline."""
-    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, strict_decode=strict_decode)
+              max_bytes: int, with_text: bool, color: bool | None, input_format: str) -> None:
+    """Parse FILE (or - for standard input) and print its outline.
+
+    FILE may be plain text, a Word .docx, a PDF with a text layer or a saved
+    web page; the format is recognised by content (--input-format overrides).
+    """
+    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, strict_decode=strict_decode,
+                        input_format=_input_format(input_format))
     where = "<stdin>" if file == "-" else file
     try:
         if file == "-":
@@ -69,14 +94,16 @@ def parse_cmd(file: str, fmt: str, output: str, encoding: str | None, strict_dec
         _fail(where, f"internal error ({type(exc).__name__}: {exc}); please report it",
               EXIT_INTERNAL)
     # A file named by -o is not a terminal: auto colour means none there.
-    out = render(doc, fmt, with_text=with_text, color=color if output == "-" else bool(color))
+    # Decided once, so that click does not strip the colour FORCE_COLOR asked for.
+    colored = use_color(color) if output == "-" else bool(color)
+    out = render(doc, fmt, with_text=with_text, color=colored)
     if output == "-":
-        click.echo(out, nl=False, color=color)
+        click.echo(out, nl=False, color=colored)
     else:
         try:
             Path(output).write_text(out, encoding="utf-8")
         except OSError as exc:
-            _fail(output, exc.strerror or str(exc), EXIT_INPUT)
+            _fail(output, f"cannot write: {exc.strerror or exc}", EXIT_OUTPUT)
 
 
 @main.command("schema")

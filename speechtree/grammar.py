@@ -6,7 +6,6 @@ import functools
 from importlib import resources
 from pathlib import Path
 
-import cn2an
 from lark import Lark, Token, Transformer, Tree
 from lark.exceptions import LarkError
 
@@ -43,9 +42,12 @@ class _ToStyle(Transformer[Token, tuple[str, int | None]]):
     """Turns a parse tree into ``(style name, ordinal)``."""
 
     def _cn(self, children: list[Token]) -> int:
-        return int(cn2an.cn2an("".join(str(c) for c in children), "strict"))
+        return cn_value(children)
 
     cn_units = cn_teens = cn_tens = cn_hundreds = _cn
+
+    def cn_pos(self, children: list[Token]) -> int:
+        return positional_value(children)
 
     def start(self, children: list[tuple[str, int | None]]) -> tuple[str, int | None]:
         return children[0]
@@ -67,6 +69,52 @@ class _ToStyle(Transformer[Token, tuple[str, int | None]]):
         elif data == "fangmian_other":
             ordinal = 2
         return (str(data), ordinal)
+
+
+#: The value of each Chinese digit the grammar tokenises (DIGIT, ZERO).
+DIGIT_VALUES: dict[str, int] = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
+DIGIT_VALUES.update({"零": 0, "〇": 0, "○": 0})
+_UNIT_VALUES = {"十": 10, "百": 100}
+
+
+def cn_value(tokens: list[Token]) -> int:
+    """The value of a numeral written with units (二十三, 一百零五, 十二).
+
+    Works on the grammar's tokens, so only shapes it accepts get here: a unit
+    multiplies the digit before it (1 when there is none: 十二)."""
+    total = digit = 0
+    for tok in tokens:
+        ch = str(tok)
+        unit = _UNIT_VALUES.get(ch)
+        if unit is None:
+            digit = DIGIT_VALUES[ch]
+        else:
+            total += (digit or 1) * unit
+            digit = 0
+    return total + digit
+
+
+def positional_value(tokens: list[Token]) -> int:
+    """The value of a numeral written digit by digit (九○ = 90, 一○五 = 105)."""
+    value = 0
+    for tok in tokens:
+        value = value * 10 + DIGIT_VALUES[str(tok)]
+    return value
+
+
+def chinese_numeral(n: int) -> str:
+    """``n`` (1–999) written as the grammar reads it: 一, 十二, 二十, 一百零五."""
+    if not 0 < n <= 999:
+        raise ValueError(f"{n} is outside 1–999")
+    digits = "零一二三四五六七八九"
+    h, rest = divmod(n, 100)
+    t, u = divmod(rest, 10)
+    out = digits[h] + "百" if h else ""
+    if t:
+        out += ("" if t == 1 and not h else digits[t]) + "十"
+    elif h and u:
+        out += "零"
+    return out + (digits[u] if u else "")
 
 
 def _circled_value(ch: str) -> int:

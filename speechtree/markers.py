@@ -1,8 +1,8 @@
 """Recognise stage: find outline markers in a paragraph's matching text.
 
-A loose scanner proposes places where a marker could stand; the Lark grammar
-(``grammar.classify``) decides whether the text there is a marker and of which
-style; the filters here reject ordinals that belong to prose (第一要务,
+A scanner compiled from the grammar (``shapes.py``) proposes places where a
+marker stands; the Lark grammar (``grammar.classify``) reads which style it is
+and its ordinal; the filters here reject ordinals that belong to prose (第一要务,
 质量第一、效益优先, 统一是, “一要吃饭、二要建设”, 1-8月份).
 """
 
@@ -13,63 +13,27 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from .grammar import classify
-from .styles import LABEL_STYLES, Inline, StyleTable
+from .grammar import classify, marker_parser
+from .shapes import Grammar, Scanner, build_scanner
+from .styles import LABEL_STYLES, NUMERALS, STYLES, Inline, StyleTable
 
-_N = "一二三四五六七八九十百零〇"
+_N = NUMERALS
 
-# Stdlib re, with a lookahead on the characters a marker can start with: the
-# scanner runs over every character of the input, and this way it rejects most
-# positions at once (about 3× faster than the regex module here).
-_CIRCLED = "".join(
-    chr(c) for lo, hi in ((0x2460, 0x2473), (0x3251, 0x325F), (0x32B1, 0x32BF))
-    for c in range(lo, hi + 1)
-)  # ①-⑳ ㉑-㉟ ㊱-㊿
-#: Every character a marker (or label) can start with.
-START_CHARS = frozenset("（第篇【范" + _N + "0123456789" + _CIRCLED + "其另首再最")
 
-_CANDIDATE = re.compile(
-    rf"(?=[{''.join(sorted(START_CHARS))}])(?:"
-    rf"（(?:[{_N}]{{1,5}}|\d{{1,3}})）、?"
-    rf"|第[{_N}]{{1,5}}(?:部分[，、：]?|章|节|条|篇[，、：]?"
-    rf"|个(?:问题|方面|层次|要求|任务)[，、：]|[，、：])"
-    rf"|【?(?:第[{_N}]{{1,5}}篇|篇(?:[{_N}]{{1,3}}|\d{{1,2}})|范文(?:[{_N}]{{1,3}}|\d{{1,2}}))】?[，、：]?"
-    rf"|(?<![{_N}])[{_N}]{{1,5}}(?:、|是|要)"
-    r"|(?<![\d.])\d{1,3}(?:\.(?![\d.])|、(?!\d)|）)"
-    rf"|(?<![{_N}])[{_N}]{{1,5}}\.(?![\d.])"
-    r"|[①-⑳㉑-㉟㊱-㊿]"
-    rf"|(?<![尤极])其[{_N}]{{1,3}}(?=[，、：是])"
-    r"|另一方面|一方面"
-    r"|(?:首先|其次|再次|最后)(?=[，：是要])"
-    r")"
-)
+@functools.cache
+def scanners() -> tuple[Scanner, Scanner]:
+    """The two scanners, compiled from the grammar and the style table once
+    per process (on first use: building them needs the grammar).
 
-#: The same scanner without the shapes that never stand inside a paragraph
-#: (一、, 1、, 1）, 一., 第一部分/章/节/条, labels): the inline scan runs over
-#: nearly every character of the input, so it is written for speed:
-#:   * it *consumes* the first character as a plain class, which lets ``re``
-#:     skip from one possible start to the next in C (a pattern that opens
-#:     with a look-ahead is tried at every position);
-#:   * an atomic group of one-character look-behinds records which kind of
-#:     character that was (group 1 a numeral, 2 a digit, 3 （, 4 第, 5 a
-#:     circled number, 6 其, 7 另, else 首/再/最), and conditionals try only
-#:     that kind's shapes: a failed candidate (一个, 2020年) costs one or two
-#:     look-behinds instead of one per shape.
-#: ``tests/test_markers.py`` checks both scanners agree on inline markers.
-_INLINE_CANDIDATE = re.compile(
-    rf"[（第{_N}0-9{_CIRCLED}其另首再最]"
-    rf"(?>(?<=([{_N}]))|(?<=([0-9]))|(?<=(（))|(?<=(第))|(?<=([{_CIRCLED}]))"
-    r"|(?<=(其))|(?<=(另))|(?<=[首再最]))"
-    rf"(?(1)(?:(?<![{_N}].)[{_N}]{{0,4}}[是要]|(?<=一)方面)"  # 一是 一要 十二要, 一方面
-    r"|(?(2)(?<![\d.].)\d{0,2}\.(?![\d.])"  # 1.
-    rf"|(?(3)(?:[{_N}]{{1,5}}|\d{{1,3}})）、?"  # （一） （1）
-    rf"|(?(4)[{_N}]{{1,5}}[，、：]"  # 第一，
-    r"|(?(5)"  # ①
-    rf"|(?(6)(?:(?<![尤极].)[{_N}]{{1,3}}(?=[，、：是])|次(?=[，：是要]))"  # 其一 其次
-    r"|(?(7)一方面"  # 另一方面
-    r"|(?:(?<=首)先|(?<=再)次|(?<=最)后)(?=[，：是要])"  # 首先 再次 最后
-    r")))))))"
-)
+    The first finds every marker shape; the second only the shapes that may
+    stand inside a paragraph (not 一、, 1、, 1）, 一., 第一部分/章/节/条,
+    labels): it runs over nearly every character of the input.
+    ``tests/test_shapes.py`` proves both read what the grammar reads."""
+    grammar = Grammar.from_lark(marker_parser())
+    styles = {s.name: s for s in STYLES}
+    inline = [s.name for s in STYLES if s.inline is not Inline.NEVER]
+    return build_scanner(grammar, styles), build_scanner(grammar, styles, inline)
+
 
 #: Punctuation after which an enumeration may begin inside a paragraph.
 BOUNDARY = set("，。；：！？、）”’」』…—")
@@ -131,6 +95,11 @@ class Recognizer:
     def __init__(self, table: StyleTable) -> None:
         self.table = table
         self._readings = _readings_under(table)
+        full, inline = scanners()
+        self._candidate = full.pattern
+        self._inline = inline.pattern
+        #: Every character a marker (or label) can start with.
+        self.start_chars = full.start_chars
 
     def _read(self, m: re.Match[str]) -> Marker | None:
         text = m.group()
@@ -148,9 +117,9 @@ class Recognizer:
 
     def leading(self, text: str, pos: int = 0) -> Marker | None:
         """The marker that opens ``text`` (or its part from ``pos``), if any."""
-        if pos >= len(text) or text[pos] not in START_CHARS:
+        if pos >= len(text) or text[pos] not in self.start_chars:
             return None  # most paragraphs: one set lookup says so
-        m = _CANDIDATE.match(text, pos)
+        m = self._candidate.match(text, pos)
         if m is None:
             return None
         mk = self._read(m)
@@ -160,7 +129,7 @@ class Recognizer:
 
     def heading_at(self, text: str, pos: int) -> Marker | None:
         """A heading-style marker starting exactly at ``pos`` (for run-in splits)."""
-        m = _CANDIDATE.match(text, pos)
+        m = self._candidate.match(text, pos)
         if m is None:
             return None
         mk = self._read(m)
@@ -171,7 +140,7 @@ class Recognizer:
     def inline(self, text: str, start: int = 0) -> list[Marker]:
         """Markers inside ``text`` after position ``start`` that pass the prose filters."""
         # Most paragraphs hold no candidate at all: one search says so.
-        first = _INLINE_CANDIDATE.search(text, start)
+        first = self._inline.search(text, start)
         if first is None:
             return []
         return list(self._scan(text, start, first.start(), len(text)))
@@ -188,7 +157,7 @@ class Recognizer:
         ``start`` and it) to ``end``; quote nesting is counted from ``start``."""
         depth = 0
         pos = start
-        for m in _INLINE_CANDIDATE.finditer(text, scan_from, end):
+        for m in self._inline.finditer(text, scan_from, end):
             a = m.start()
             if a == 0:
                 continue

@@ -38,30 +38,50 @@ class Style:
     rank: int
     description: str
     running: bool = False
+    #: Characters the marker may not follow (十二、 holds no 二、): the
+    #: scanners look behind the marker for them (``speechtree/shapes.py``).
+    not_after: str = ""
+    #: A look-ahead the text after the marker must pass (``(?![0-9.])``: 1.5
+    #: is a figure, not 1.), also written into the scanners.
+    then: str = ""
 
+
+#: Chinese numeral characters (a marker's numeral does not continue one).
+NUMERALS = "一二三四五六七八九十百零〇○"
+_NUM = NUMERALS
+_FIGURE = "0123456789."
 
 STYLES: tuple[Style, ...] = (
     Style("di_part", "第一部分", "di_part", True, Inline.NEVER, 0, "part"),
     Style("di_chapter", "第一章", "di_chapter", True, Inline.NEVER, 0, "chapter"),
     Style("di_section", "第一节", "di_section", True, Inline.NEVER, 1, "section"),
     Style("di_topic", "第一个问题：", "di_topic", True, Inline.NEVER, 1, "numbered topic"),
-    Style("cn_dun", "一、", "cn_dun", True, Inline.NEVER, 1, "GB/T level 1"),
-    Style("cn_dot", "一.", "cn_dun", True, Inline.NEVER, 1, "level 1, non-standard dot"),
+    Style("cn_dun", "一、", "cn_dun", True, Inline.NEVER, 1, "GB/T level 1",
+          not_after=_NUM),
+    Style("cn_dot", "一.", "cn_dun", True, Inline.NEVER, 1, "level 1, non-standard dot",
+          not_after=_NUM, then="(?![0-9.])"),
     Style("di_article", "第一条", "di_article", True, Inline.NEVER, 2, "article",
           running=True),
     Style("paren_cn", "（一）", "paren_cn", True, Inline.BOUNDARY, 2, "GB/T level 2"),
     Style("di_comma", "第一，", "di_comma", True, Inline.BOUNDARY, 2, "ordinal word"),
-    Style("arabic_dot", "1.", "arabic_dot", True, Inline.BOUNDARY, 3, "GB/T level 3"),
-    Style("arabic_dun", "1、", "arabic_dot", True, Inline.NEVER, 3, "level 3, 、 form"),
+    Style("arabic_dot", "1.", "arabic_dot", True, Inline.BOUNDARY, 3, "GB/T level 3",
+          not_after=_FIGURE, then="(?![0-9.])"),
+    Style("arabic_dun", "1、", "arabic_dot", True, Inline.NEVER, 3, "level 3, 、 form",
+          not_after=_FIGURE, then="(?![0-9])"),
     Style("paren_arabic", "（1）", "paren_arabic", True, Inline.BOUNDARY, 4, "GB/T level 4"),
-    Style("arabic_rparen", "1）", "paren_arabic", True, Inline.NEVER, 4, "half bracket"),
+    Style("arabic_rparen", "1）", "paren_arabic", True, Inline.NEVER, 4, "half bracket",
+          not_after=_FIGURE),
     Style("circled", "①", "circled", True, Inline.ANYWHERE, 5, "below （1）"),
-    Style("shi", "一是", "directive", False, Inline.WORD, 6, "一是…二是…"),
-    Style("yao", "一要", "directive", False, Inline.WORD, 6, "一要…二要…"),
-    Style("qi", "其一", "qi", False, Inline.BOUNDARY, 6, "其一…其二…"),
+    Style("shi", "一是", "directive", False, Inline.WORD, 6, "一是…二是…",
+          not_after=_NUM),
+    Style("yao", "一要", "directive", False, Inline.WORD, 6, "一要…二要…",
+          not_after=_NUM),
+    Style("qi", "其一", "qi", False, Inline.BOUNDARY, 6, "其一…其二…",
+          not_after="尤极", then="(?=[，、：是])"),
     Style("fangmian", "一方面", "fangmian", False, Inline.WORD, 6, "一方面…"),
     Style("fangmian_other", "另一方面", "fangmian", False, Inline.WORD, 6, "…另一方面"),
-    Style("sequence", "首先", "sequence", False, Inline.BOUNDARY, 6, "首先…其次…最后"),
+    Style("sequence", "首先", "sequence", False, Inline.BOUNDARY, 6, "首先…其次…最后",
+          then="(?=[，：是要])"),
 )
 
 #: Compilation labels (第一篇 / 篇一) open speeches, not outline nodes.

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from speechtree import decode, markers, parse, segment, speeches
+from speechtree import decode, parse, segment, speeches
 from speechtree.markers import Recognizer
 from speechtree.normalize import normalize
 from speechtree.offsets import OffsetMap, line_starts
@@ -74,10 +74,11 @@ MARKERISH = ["一", "十", "（", "）", "1", "2", "、", "是", "要", "第", "
 @FAST
 @given(st.lists(st.sampled_from(MARKERISH), min_size=1, max_size=6).map("".join))
 def test_every_candidate_starts_with_a_start_character(text: str) -> None:
-    if markers._CANDIDATE.match(text) is not None:
-        assert text[0] in markers.START_CHARS
-    if text[0] not in markers.START_CHARS:
-        assert Recognizer(DEFAULT_TABLE).leading(text) is None
+    rec = Recognizer(DEFAULT_TABLE)
+    if rec._candidate.match(text) is not None:
+        assert text[0] in rec.start_chars
+    if text[0] not in rec.start_chars:
+        assert rec.leading(text) is None
 
 
 _EXACT_GAP = re.compile(r"[ \u3000]*\u3000[ \u3000]+|[ \u3000]+\u3000[ \u3000]*")

@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from speechtree import markers
-from speechtree.grammar import classify
+from speechtree.grammar import chinese_numeral, classify
 from speechtree.markers import Recognizer
 from speechtree.styles import DEFAULT_TABLE, STYLES, Style
 
@@ -32,12 +31,9 @@ PIECES = ["一、", "（一）", "(2)", "1.", "2、", "3）", "①", "第一，"
 def both_ways(text: str) -> tuple[list[tuple[str, int | None, int]], ...]:
     rec = Recognizer(DEFAULT_TABLE)
     fast = [(m.style, m.ordinal, m.start) for m in rec.inline(text)]
-    saved = markers._INLINE_CANDIDATE
-    markers._INLINE_CANDIDATE = markers._CANDIDATE
-    try:
-        full = [(m.style, m.ordinal, m.start) for m in Recognizer(DEFAULT_TABLE).inline(text)]
-    finally:
-        markers._INLINE_CANDIDATE = saved
+    full_scan = Recognizer(DEFAULT_TABLE)
+    full_scan._inline = full_scan._candidate
+    full = [(m.style, m.ordinal, m.start) for m in full_scan.inline(text)]
     return fast, full
 
 
@@ -59,3 +55,25 @@ def test_inline_scanner_agrees_with_the_full_one_on_marker_soup(text: str) -> No
 def test_every_style_example_is_read_as_its_style(style: Style) -> None:
     got = classify(style.example)
     assert got is not None and got[0] == style.name
+
+
+@pytest.mark.parametrize("n", range(1, 1000))
+def test_chinese_numerals_read_back_as_their_value(n: int) -> None:
+    written = chinese_numeral(n)
+    assert classify(f"{written}、") == ("cn_dun", n)
+    assert classify(f"（{written}）") == ("paren_cn", n)
+
+
+@pytest.mark.parametrize(
+    ("marker", "value"),
+    [("（一一）", 11), ("（九○）", 90), ("（九〇）", 90), ("（一○五）", 105), ("（二零）", 20),
+     ("第十一、", 11), ("一百零五是", 105), ("十是", 10)],
+)
+def test_numerals_written_digit_by_digit_or_with_units(marker: str, value: int) -> None:
+    got = classify(marker)
+    assert got is not None and got[1] == value
+
+
+def test_a_number_written_digit_by_digit_only_in_brackets() -> None:
+    assert classify("一一、") is None
+    assert classify("九○是") is None

@@ -34,7 +34,9 @@ OTHER = (
     "关于工作的报告\n\n一、总体要求\n（一）指导思想\n二、重点任务\n（一）稳增长\n"
     "（二）基本原则\n"
 )
-BINARY = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes((i * 167 + 13) % 256 for i in range(2000))
+# Noise: not text in any encoding (DecodeError); an image: a format without text.
+NOISE = b"\x00\x01\x02\x03" + bytes((i * 167 + 13) % 256 for i in range(4000))
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + NOISE
 
 
 @pytest.fixture(scope="module")
@@ -135,14 +137,15 @@ def test_diff(server: Served, tmp_path: Path) -> None:
 
 
 def test_binary_is_an_input_error(server: Served) -> None:
-    for body, ctype in (
-        (BINARY, "application/octet-stream"),
-        multipart({"file": ("x.bin", BINARY)}),
-    ):
-        status, got = server.post("/api/parse", body, ctype)
-        err = _error(got)
-        assert status == 422
-        assert (err["class"], err["exit_code"]) == ("DecodeError", 3)
+    for data, cls in ((NOISE, "DecodeError"), (PNG, "FormatError")):
+        for body, ctype in (
+            (data, "application/octet-stream"),
+            multipart({"file": ("x.bin", data)}),
+        ):
+            status, got = server.post("/api/parse", body, ctype)
+            err = _error(got)
+            assert status == 422
+            assert (err["class"], err["exit_code"]) == (cls, 3)
 
 
 def test_over_max_bytes_is_413(server: Served) -> None:

@@ -259,7 +259,7 @@ def test_an_error_is_shown_not_thrown(driver: WebDriver, server: Served, tmp_pat
     driver.get(server.url + "/")
     _console(driver)
     binary = tmp_path / "scan.txt"
-    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes((i * 167 + 13) % 256 for i in range(3000)))
+    binary.write_bytes(b"\x00\x01\x02\x03" + bytes((i * 167 + 13) % 256 for i in range(4000)))
     driver.find_element(By.ID, "file").send_keys(str(binary))
     _wait(lambda: driver.find_element(By.ID, "error").is_displayed())
     assert "DecodeError" in driver.find_element(By.ID, "error").text
