@@ -6,6 +6,7 @@ import csv
 import io
 from typing import Any
 
+from ..conventions import path_string
 from ..diff import DiffResult
 from ..lint import Diagnostic
 from ..models import Document
@@ -34,9 +35,12 @@ def view(doc: Document, diagnostics: list[Diagnostic]) -> dict[str, Any]:
     }
 
 
-def _ids(doc: Document) -> dict[tuple[int, ...], str]:
-    """Node path -> the node's id in the outline HTML (``n<k>`` in walk order)."""
-    return {path: f"n{k}" for k, (path, _) in enumerate(doc.walk())}
+def _ids(doc: Document) -> dict[tuple[int, str], str]:
+    """(speech, path) as diff and --table give them (1-based) -> the node's id
+    in the outline HTML (``n<k>`` in walk order)."""
+    return {
+        (path[0] + 1, path_string(path[1:])): f"n{k}" for k, (path, _) in enumerate(doc.walk())
+    }
 
 
 def compare(doc_a: Document, doc_b: Document, result: DiffResult) -> dict[str, Any]:
@@ -49,7 +53,7 @@ def compare(doc_a: Document, doc_b: Document, result: DiffResult) -> dict[str, A
         target: dict[str, str | None] = {"a": None, "b": None}
         for side, ref in (("a", change.a), ("b", change.b)):
             if ref is not None:
-                node_id = ids[side].get(tuple(ref.path))
+                node_id = ids[side].get((ref.speech, ref.path))
                 target[side] = node_id
                 if node_id is not None:
                     marks[side].setdefault(node_id, []).append(change.kind)
