@@ -17,7 +17,7 @@ from . import readers
 from .clean import clean_text, clean_title
 from .conventions import canonical_encoding, warning_code
 from .decode import Decoded, check_text, decode_bytes, read_limited, replaced_warning
-from .errors import InputError, LimitError
+from .errors import InputError, LimitError, display_path
 from .markers import Marker, Recognizer
 from .metadata import read_metadata
 from .models import (
@@ -143,7 +143,7 @@ def parse(
 ) -> Document:
     """Parse a speech (text, or bytes in any supported encoding) into its outline."""
     opts = options or DEFAULT_OPTIONS
-    spath = os.fspath(path) if path is not None else None
+    spath = display_path(os.fspath(path)) if path is not None else None
     utf8: bytes | None = None
     decoded: Decoded | None = None
     fmt = "text"
