@@ -116,6 +116,10 @@ from .cli_batch import batch_cmd  # noqa: E402 - commands in their own modules
 
 main.add_command(batch_cmd)
 
+from .cli_serve import serve_cmd  # noqa: E402 - loads the web app only when run
+
+main.add_command(serve_cmd)
+
 from . import cli_check  # noqa: E402, F401 - registers lint and diff on main
 
 if __name__ == "__main__":  # pragma: no cover
