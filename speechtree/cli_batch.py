@@ -201,4 +201,6 @@ def batch_cmd(
     elif summary.failed:
         click.echo(f"speechtree: {summary.failed} of {summary.files} files failed; "
                    f"see {output_dir / ERRORS_FILE}", err=True)
-    sys.exit(EXIT_FAILURES if summary.failed else EXIT_OK)
+    if quiet and summary.log_error:
+        click.echo(f"speechtree: error: {summary.log_error}", err=True)
+    sys.exit(EXIT_FAILURES if summary.failed or summary.log_error else EXIT_OK)
