@@ -855,7 +855,7 @@ def convert_folder(
         if existing != "refuse":
             remove_leftovers(out_root)  # from a batch that was killed
         return _convert_locked(in_dir, out_dir, out_root, pattern, fmt, n, existing, table,
-                               options, on_outcome, timeout)
+                               options, on_outcome, timeout, with_text)
 
 
 def _convert_locked(
@@ -870,6 +870,7 @@ def _convert_locked(
     options: ParseOptions | None,
     on_outcome: Callable[[FileOutcome], None] | None,
     timeout: float | None,
+    with_text: bool = False,
 ) -> Summary:
     """:func:`convert_folder` once it holds the output folder."""
     _warm_up(n, options)

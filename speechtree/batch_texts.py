@@ -35,6 +35,7 @@ from .batch import (
     default_jobs,
 )
 from .errors import InputError
+from .guard import locked_folder, remove_leftovers
 from .options import ParseOptions
 from .parser import parse
 from .readers.html import sniff_html
@@ -126,6 +127,20 @@ def convert_table(
     except OSError as exc:
         raise OutputDirError(exc.strerror or str(exc), path=str(out_dir)) from None
     out_root = os.path.realpath(out_dir)
+    with locked_folder(out_root):
+        if existing != "refuse":
+            remove_leftovers(out_root)  # from a batch that was killed
+        return _convert_rows(table_in, out_dir, out_root, text_column, id_columns, fmt, n,
+                             existing, table, options, on_outcome, timeout, with_text)
+
+
+def _convert_rows(
+    table_in: str | os.PathLike[str], out_dir: Path, out_root: str, text_column: str,
+    id_columns: Sequence[str], fmt: str, n: int, existing: Existing,
+    table: str | os.PathLike[str] | None, options: ParseOptions | None,
+    on_outcome: Callable[[FileOutcome], None] | None, timeout: float | None, with_text: bool,
+) -> Summary:
+    """:func:`convert_table` once it holds the output folder."""
     records = iter_table(table_in, text_column, id_columns)
     first = next(records, None)  # a missing column is an error before any work
     _warm_up(n, options)
