@@ -166,6 +166,10 @@ class Recognizer:
             return None
         if mk.style in _NEVER_RUN_IN:
             return None  # 瘪三⑻ is a note reference, not a heading run in
+        if mk.style == "di_topic" and mk.ordinal == 1:
+            # …三个阶段之中。第一个阶段，是… : a counted noun inside a
+            # paragraph opens a heading only where it continues a count.
+            return None
         return mk if self._plausible_after(mk, text) else None
 
     def inline(self, text: str, start: int = 0) -> list[Marker]:
@@ -234,6 +238,8 @@ class Recognizer:
                 return False  # 一、二等奖, 三、四月份
         if mk.style == "arabic_dot" and nxt in ("%", "％"):
             return False
+        if mk.style == "di_comma" and mk.text[-1] == "、" and (nxt == "第" or nxt in _N):
+            return False  # 第三、第四以至最后一仗
         if mk.style == "stem_dun" and nxt in _STEMS:
             return False  # 甲、乙双方
         if mk.style == "cn_bare":
