@@ -36,14 +36,16 @@ from typing import Literal, TypeVar
 import orjson
 import yaml
 
+from . import readers
 from .decode import read_limited
-from .errors import InputError, SpeechtreeError, TimeLimitError
+from .errors import InputError, SpeechtreeError, TimeLimitError, display_path
 from .grammar import chinese_numeral
+from .guard import TEMP_PREFIX, TEMP_SUFFIX, locked_folder, remove_leftovers, worker_init
 from .models import Document
 from .options import DEFAULT_OPTIONS, ParseOptions
 from .parser import parse
 from .render import render
-from .rows import Row, TableWriter, rows
+from .rows import OUTPUT_MODE, Row, TableWriter, rows
 
 #: Output file suffix for each format ``convert_folder`` can write.
 FORMAT_SUFFIX: dict[str, str] = {"json": ".json", "yaml": ".yaml"}
@@ -51,7 +53,7 @@ FORMAT_SUFFIX: dict[str, str] = {"json": ".json", "yaml": ".yaml"}
 #: Name of the failure log inside the output folder.
 ERRORS_FILE = "_errors.jsonl"
 
-DEFAULT_GLOB = "**/*.txt"
+DEFAULT_GLOB = readers.DEFAULT_GLOB
 
 Existing = Literal["refuse", "overwrite", "skip"]
 
@@ -77,6 +79,11 @@ class OutputDirError(SpeechtreeError):
     exit_code = 2
 
 
+class NoInputsError(InputError):
+    """No file under the input folder matches the glob (exit 3, like a missing
+    folder: a typo in ``--glob`` should not look like a finished batch)."""
+
+
 class OutputError(SpeechtreeError):
     """One output cannot be written (exists, outside the output folder, disk full…)."""
 
@@ -98,7 +105,9 @@ class Failure:
         return cls(path, type(exc).__name__, f"internal error: {exc}")
 
     def to_json(self) -> bytes:
-        rec: dict[str, object] = {"path": self.path, "error": self.error, "message": self.message}
+        rec: dict[str, object] = {
+            "path": display_path(self.path), "error": self.error, "message": self.message
+        }
         if self.line is not None:
             rec["line"] = self.line
         return orjson.dumps(rec)
@@ -192,7 +201,10 @@ def _new_pool(jobs: int) -> ProcessPoolExecutor:
     # Each worker starts by freezing what it inherits (the imported modules,
     # the grammar): the cyclic collector then never walks those objects, which
     # costs time and, after a fork, copies every page it touches.
-    return ProcessPoolExecutor(max_workers=jobs, initializer=gc.freeze)
+    # (and watches its parent, so that it ends when the batch is killed).
+    return ProcessPoolExecutor(
+        max_workers=jobs, initializer=worker_init, initargs=(os.getpid(),)
+    )
 
 
 def _chunked(items: Iterable[_T], size: Callable[[_T], int]) -> Iterator[list[_T]]:
@@ -380,7 +392,7 @@ def parse_many(
 def glob_regex(pattern: str) -> re.Pattern[str]:
     """A regex for a glob over ``/``-separated relative paths: ``*`` and ``?``
     stay inside one folder, ``**/`` spans any number of folders (none too),
-    ``[...]`` is a character class."""
+    ``[...]`` is a character class, ``{a,b}`` either of the names."""
     out: list[str] = []
     i, n = 0, len(pattern)
     while i < n:
@@ -397,6 +409,11 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
         elif c == "?":
             out.append("[^/]")
             i += 1
+        elif c == "{" and "}" in pattern[i:] and "/" not in pattern[i : pattern.index("}", i)]:
+            j = pattern.find("}", i)  # {a,b}: either name (no nesting)
+            names = pattern[i + 1 : j].split(",")
+            out.append("(?:" + "|".join(re.escape(a) for a in names) + ")")
+            i = j + 1
         elif c == "[" and pattern.find("]", i + 2) > 0:
             j = pattern.find("]", i + 2)  # "[]x]": a "]" right after "[" is a member
             body = pattern[i + 1 : j]
@@ -576,6 +593,8 @@ class FileOutcome:
     speeches: int = 0
     nodes: int = 0
     rows: tuple[Row, ...] = ()
+    #: False for a kept output that could not be read back to count it.
+    counted: bool = True
 
 
 def _inside(path: str, root: str) -> bool:
@@ -585,11 +604,11 @@ def _inside(path: str, root: str) -> bool:
 def _write_atomic(target: str, data: bytes) -> None:
     """Write ``data`` to ``target`` via a temporary file in the same folder
     and a rename, so an interrupted run never leaves half a file."""
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".speechtree-", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, OUTPUT_MODE)
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -623,13 +642,23 @@ def _convert_one(task: _ConvertTask) -> FileOutcome:
         if task.existing != "overwrite" and os.path.lexists(target):
             if task.existing == "refuse":
                 raise OutputError("output exists (use --overwrite or --skip-existing)")
-            if not task.want_rows:
-                return FileOutcome(task.rel, "skipped")
+            # A kept output counts in the summary as what it holds; with a
+            # table its rows are read back too, so the table covers everything.
             try:
                 old = _load_existing(target, task.fmt)
             except Exception as exc:  # reported, not raised
+                if not task.want_rows:  # kept all the same, but not counted
+                    return FileOutcome(task.rel, "skipped", counted=False)
                 raise OutputError(f"existing output cannot be read for the table: {exc}") from None
-            return FileOutcome(task.rel, "skipped", rows=tuple(rows(old, file=task.rel)))
+            kept_rows = tuple(rows(old, file=task.rel)) if task.want_rows else ()
+            return FileOutcome(
+                task.rel,
+                "skipped",
+                encoding=old.source.encoding,
+                speeches=len(old.speeches),
+                nodes=sum(1 for _ in old.walk()),
+                rows=kept_rows,
+            )
         # The limit covers reading and parsing, not writing: a file is either
         # written in full or recorded as failed, never both.
         with _time_limit(task.timeout, task.rel), _gc_paused():
@@ -673,22 +702,28 @@ class Summary:
     rows: int = 0
     encodings: Counter[str] = field(default_factory=Counter)
     symlink_loops: int = 0
+    uncounted: int = 0  # kept outputs that could not be read back to count
     seconds: float = 0.0
     errors_file: str = ""
+    #: Set when the failure log could not be written in full (a full disk).
+    log_error: str = ""
 
     def add(self, o: FileOutcome) -> None:
         self.files += 1
-        if o.status == "written":
-            self.written += 1
+        if o.status == "failed":
+            self.failed += 1
+        else:
+            # Speeches, nodes and encodings count every output, kept ones too.
+            if o.status == "written":
+                self.written += 1
+                self.bytes += o.size
+            else:
+                self.skipped += 1
+                self.uncounted += not o.counted
             self.speeches += o.speeches
             self.nodes += o.nodes
-            self.bytes += o.size
             if o.encoding:
                 self.encodings[o.encoding] += 1
-        elif o.status == "skipped":
-            self.skipped += 1
-        else:
-            self.failed += 1
         self.rows += len(o.rows)
 
     def format(self) -> str:
@@ -701,10 +736,14 @@ class Summary:
             f"{self.failed} failed",
             f"speeches {self.speeches}, nodes {self.nodes}; encodings: {enc}",
         ]
+        if self.uncounted:
+            lines.append(f"kept outputs not counted (cannot be read): {self.uncounted}")
         if self.symlink_loops:
             lines.append(f"symbolic link loops not followed: {self.symlink_loops}")
-        if self.failed:
+        if self.failed and not self.log_error:
             lines.append(f"failures are listed in {self.errors_file}")
+        if self.log_error:
+            lines.append(f"error: {self.log_error}")
         return "\n".join(lines)
 
 
@@ -716,6 +755,9 @@ def _check_dirs(input_dir: Path, output_dir: Path, existing: Existing) -> None:
     if output_dir.exists() and input_dir.resolve() == output_dir.resolve():
         raise OutputDirError("the output folder must differ from the input folder",
                              path=str(output_dir))
+    if output_dir.exists() and _inside(str(input_dir.resolve()), str(output_dir.resolve())):
+        raise OutputDirError("the input folder is inside the output folder, which would be "
+                             "written into it", path=str(input_dir))
     if existing == "refuse" and output_dir.is_dir() and any(output_dir.iterdir()):
         raise OutputDirError(
             "output folder is not empty; pass --overwrite to replace outputs "
@@ -767,11 +809,43 @@ def convert_folder(
     _check_timeout(timeout, n)
     in_dir, out_dir = Path(input_dir), Path(output_dir)
     _check_dirs(in_dir, out_dir, existing)
+    # Before anything is created: an empty run must not leave an output folder
+    # that the corrected rerun would then refuse as not empty.
+    skip = () if table is None else (table,)
+    if next(iter_inputs(in_dir, pattern, exclude=out_dir, skip_files=skip), None) is None:
+        raise NoInputsError(
+            f"no file matches --glob {pattern!r} (the glob is case-sensitive)",
+            path=str(in_dir),
+        )
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputDirError(exc.strerror or str(exc), path=str(out_dir)) from None
     out_root = os.path.realpath(out_dir)
+    with locked_folder(out_root):
+        # Checked again under the lock: two batches started together both
+        # saw an empty folder before either held it.
+        _check_dirs(in_dir, out_dir, existing)
+        if existing != "refuse":
+            remove_leftovers(out_root)  # from a batch that was killed
+        return _convert_locked(in_dir, out_dir, out_root, pattern, fmt, n, existing, table,
+                               options, on_outcome, timeout)
+
+
+def _convert_locked(
+    in_dir: Path,
+    out_dir: Path,
+    out_root: str,
+    pattern: str,
+    fmt: str,
+    n: int,
+    existing: Existing,
+    table: str | os.PathLike[str] | None,
+    options: ParseOptions | None,
+    on_outcome: Callable[[FileOutcome], None] | None,
+    timeout: float | None,
+) -> Summary:
+    """:func:`convert_folder` once it holds the output folder."""
     _warm_up(n, options)
     suffix = FORMAT_SUFFIX[fmt]
     walk = WalkStats()
@@ -784,6 +858,13 @@ def convert_folder(
         for f in iter_inputs(
             in_dir, pattern, exclude=out_dir, suffix=suffix, stats=walk, skip_files=skip
         ):
+            problem, problem_class = f.problem, f.problem_class
+            top = f.rel.split("/", 1)[0]
+            if problem is None and (top == ERRORS_FILE or output_rel(f.rel, suffix) == ERRORS_FILE):
+                problem, problem_class = (
+                    f"its output would take the place of the failure log {ERRORS_FILE}",
+                    "OutputNameClash",
+                )
             yield _ConvertTask(
                 src=os.path.join(in_dir, f.rel),
                 rel=f.rel,
@@ -792,53 +873,100 @@ def convert_folder(
                 existing=existing,
                 want_rows=table is not None,
                 options=options,
-                problem=f.problem,
-                problem_class=f.problem_class,
+                problem=problem,
+                problem_class=problem_class,
                 timeout=timeout,
             )
 
     # The failure log, like the outputs, is written beside its target and
     # renamed into place (also when the run is interrupted).
     try:
-        fd, err_tmp = tempfile.mkstemp(dir=out_root, prefix=".speechtree-", suffix=".tmp")
+        log = _FailureLog(out_root)
     except OSError as exc:
         raise OutputDirError(exc.strerror or str(exc), path=str(out_dir)) from None
     try:
         writer = TableWriter(table) if table is not None else None
     except OSError as exc:
-        os.close(fd)
-        os.unlink(err_tmp)
+        log.discard()
         raise OutputDirError(f"cannot write the table: {exc.strerror or exc}",
                              path=str(table)) from None
     try:
-        with os.fdopen(fd, "wb") as errors:
-            for _task, outcome in _ordered_map(
-                _convert_one,
-                tasks(),
-                n,
-                lambda t, e: FileOutcome(t.rel, "failed", _crashed(t.rel, e)),
-                lambda t: _file_size(t.src),
-            ):
-                if outcome.failure is not None:
-                    errors.write(outcome.failure.to_json() + b"\n")
-                if writer is not None and outcome.rows:
-                    writer.write(outcome.rows)
-                summary.add(outcome)
-                if on_outcome is not None:
-                    on_outcome(outcome)
-        os.chmod(err_tmp, 0o644)
-        os.replace(err_tmp, os.path.join(out_root, ERRORS_FILE))
+        for _task, outcome in _ordered_map(
+            _convert_one,
+            tasks(),
+            n,
+            lambda t, e: FileOutcome(t.rel, "failed", _crashed(t.rel, e)),
+            lambda t: _file_size(t.src),
+        ):
+            if outcome.failure is not None:
+                log.write(outcome.failure.to_json() + b"\n")
+            if writer is not None and outcome.rows:
+                writer.write(outcome.rows)
+            summary.add(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
     except BaseException:
         if writer is not None:
             writer.abort()
-        try:
-            os.chmod(err_tmp, 0o644)
-            os.replace(err_tmp, os.path.join(out_root, ERRORS_FILE))
-        except OSError:
-            pass
+        log.close()
         raise
+    log.close()
+    summary.log_error = log.error
     if writer is not None:
         writer.close()
     summary.symlink_loops = walk.symlink_loops
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+class _FailureLog:
+    """``_errors.jsonl``, written line by line to a temporary file and renamed
+    into place at the end. A write that fails (a full disk) is undone to the
+    last whole line and logging stops there: what was written stays valid
+    JSON Lines, and :attr:`error` says what happened and how much is missing."""
+
+    def __init__(self, out_root: str) -> None:
+        self.target = os.path.join(out_root, ERRORS_FILE)
+        self.fd, self.tmp = tempfile.mkstemp(dir=out_root, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+        self.size = 0  # bytes of whole lines written
+        self.failed: OSError | None = None
+        self.lost = 0
+        self.error = ""
+
+    def write(self, line: bytes) -> None:
+        if self.failed is None:
+            try:
+                view = memoryview(line)
+                while view:
+                    view = view[os.write(self.fd, view):]
+                self.size += len(line)
+                return
+            except OSError as exc:
+                self.failed = exc
+                try:
+                    os.ftruncate(self.fd, self.size)
+                except OSError:
+                    pass
+        self.lost += 1
+
+    def close(self) -> None:
+        """Close the log and move it into place; any problem goes to :attr:`error`."""
+        os.close(self.fd)
+        try:
+            os.chmod(self.tmp, OUTPUT_MODE)
+            os.replace(self.tmp, self.target)
+        except OSError as exc:
+            self.discard()
+            self.error = f"cannot write {self.target}: {exc.strerror or exc}"
+            return
+        if self.failed is not None:
+            self.error = (
+                f"{self.target} is incomplete: {self.lost} failure(s) could not be recorded "
+                f"({self.failed.strerror or self.failed})"
+            )
+
+    def discard(self) -> None:
+        try:
+            os.unlink(self.tmp)
+        except OSError:
+            pass

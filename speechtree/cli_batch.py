@@ -29,6 +29,8 @@ from .batch import (
     convert_folder,
     count_inputs,
 )
+from .cli_options import input_format as _input_format
+from .cli_options import input_format_option
 from .errors import SpeechtreeError
 from .options import DEFAULT_MAX_BYTES, ParseOptions
 from .rows import TABLE_SUFFIXES
@@ -76,12 +78,14 @@ class _Bar:
 
 
 @click.command("batch")
-@click.argument("input_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("-o", "--output", "output_dir", required=True,
-              type=click.Path(file_okay=False, path_type=Path),
+# Plain paths: convert_folder checks them and says what is wrong in one line
+# (exit 3 for INPUT_DIR, 2 for OUTPUT_DIR, as docs/batch.md has it).
+@click.argument("input_dir", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output_dir", required=True, type=click.Path(path_type=Path),
               help="Folder for the outputs; its tree mirrors INPUT_DIR.")
 @click.option("--glob", "pattern", default=DEFAULT_GLOB, show_default=True,
-              help="Which files to convert, relative to INPUT_DIR ('**/' spans folders).")
+              help="Which files to convert, relative to INPUT_DIR ('**/' spans folders; "
+              "case-sensitive).")
 @click.option("-f", "--format", "fmt", type=click.Choice(list(FORMAT_SUFFIX)), default="json",
               show_default=True, help="Output format.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
@@ -102,6 +106,7 @@ class _Bar:
               help="Record a file whose reading and parsing take longer as a failure "
               "(TimeLimitError) [default: no limit].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@input_format_option
 def batch_cmd(
     input_dir: Path,
     output_dir: Path,
@@ -116,6 +121,7 @@ def batch_cmd(
     max_bytes: int,
     timeout: float | None,
     quiet: bool,
+    input_format: str,
 ) -> None:
     """Convert every file under INPUT_DIR into OUTPUT_DIR, in parallel.
 
@@ -130,7 +136,8 @@ def batch_cmd(
     if overwrite and skip_existing:
         raise click.UsageError("--overwrite and --skip-existing exclude each other")
     mode: Existing = "overwrite" if overwrite else "skip" if skip_existing else "refuse"
-    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, strict_decode=strict_decode)
+    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, strict_decode=strict_decode,
+                        input_format=_input_format(input_format))
     show_bar = not quiet and sys.stderr.isatty()
     bar: _Bar | None = None
 
@@ -164,4 +171,6 @@ def batch_cmd(
     elif summary.failed:
         click.echo(f"speechtree: {summary.failed} of {summary.files} files failed; "
                    f"see {output_dir / ERRORS_FILE}", err=True)
-    sys.exit(EXIT_FAILURES if summary.failed else EXIT_OK)
+    if quiet and summary.log_error:
+        click.echo(f"speechtree: error: {summary.log_error}", err=True)
+    sys.exit(EXIT_FAILURES if summary.failed or summary.log_error else EXIT_OK)

@@ -17,12 +17,16 @@ import click
 import orjson
 
 from .cli import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, _fail, main
+from .cli_options import input_format as _input_format
+from .cli_options import input_format_option
+from .decode import read_limited
 from .diff import DEFAULT_SIMILARITY, diff
 from .errors import SpeechtreeError
 from .lint import CODES, Diagnostic, UnknownCodeError, lint, select_rules
 from .models import Document
 from .options import DEFAULT_MAX_BYTES, ParseOptions
 from .parser import parse, parse_file
+from .readers import DEFAULT_GLOB
 
 EXIT_FOUND = 1  # lint found problems / diff found differences
 
@@ -43,7 +47,7 @@ def _load(file: str, opts: ParseOptions) -> Document:
     """Parse one input; every failure becomes ``_LoadFailed`` with its exit code."""
     try:
         if file == "-":
-            return parse(sys.stdin.buffer.read(), path=None, options=opts)
+            return parse(read_limited(sys.stdin.buffer, opts.max_bytes), path=None, options=opts)
         return parse_file(file, options=opts)
     except SpeechtreeError as exc:
         raise _LoadFailed(_where(file), exc.message, exc.exit_code) from None
@@ -88,7 +92,7 @@ def _lint_inputs(files: tuple[str, ...], pattern: str) -> Iterator[tuple[str, st
 @click.option("--format", "fmt", type=_LINT_FORMAT, default="text", show_default=True,
               help="text: file:line:col: CODE message; json: a list of diagnostics; "
                    "github: workflow annotations; sarif: a SARIF 2.1.0 log.")
-@click.option("--glob", "pattern", default="**/*.txt", show_default=True,
+@click.option("--glob", "pattern", default=DEFAULT_GLOB, show_default=True,
               help="Which files of a FOLDER to check (relative to it).")
 @click.option("--select", multiple=True, metavar="CODES",
               help="Only these codes or prefixes (ST1, ST302, ALL); comma-separated, repeatable.")
@@ -100,9 +104,10 @@ def _lint_inputs(files: tuple[str, ...], pattern: str) -> Iterator[tuple[str, st
 @click.option("--encoding", default=None, help="Decode with this encoding instead of detecting.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
               show_default=True, help="Reject larger inputs.")
+@input_format_option
 def lint_cmd(files: tuple[str, ...], fmt: str, pattern: str, select: tuple[str, ...],
              ignore: tuple[str, ...], config: str | None, encoding: str | None,
-             max_bytes: int) -> None:
+             max_bytes: int, input_format: str) -> None:
     """Check the numbering of each FILE or FOLDER (- for standard input).
 
     Exit 0 when clean, 1 when anything is found, 3/4 when a file cannot be read.
@@ -118,7 +123,8 @@ def lint_cmd(files: tuple[str, ...], fmt: str, pattern: str, select: tuple[str, 
         select_rules(sel, ign)
     except UnknownCodeError as exc:
         raise click.BadParameter(str(exc), param_hint="--select/--ignore") from None
-    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes)
+    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes,
+                        input_format=_input_format(input_format))
     worst_error = EXIT_OK
     collected: list[Diagnostic] = []
     for file, problem in _lint_inputs(files, pattern):
@@ -137,8 +143,9 @@ def lint_cmd(files: tuple[str, ...], fmt: str, pattern: str, select: tuple[str, 
                 click.echo(d.format())
         collected.extend(diags)
     if fmt == "json":
-        dumped = [d.model_dump(mode="json") for d in collected]
-        click.echo(orjson.dumps(dumped, option=orjson.OPT_INDENT_2).decode("utf-8"))
+        from .lint_report import to_json
+
+        click.echo(to_json(collected), nl=False)
     elif fmt == "github":
         from .lint_report import github
 
@@ -164,8 +171,9 @@ def lint_cmd(files: tuple[str, ...], fmt: str, pattern: str, select: tuple[str, 
 @click.option("--encoding", default=None, help="Decode with this encoding instead of detecting.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
               show_default=True, help="Reject larger inputs.")
+@input_format_option
 def diff_cmd(a: str, b: str, fmt: str, similarity: float, encoding: str | None,
-             max_bytes: int) -> None:
+             max_bytes: int, input_format: str) -> None:
     """Compare the outlines of A and B: added, removed, moved and retitled nodes.
 
     Exit 0 when the outlines are the same, 1 when they differ, 3/4 when a file
@@ -173,7 +181,8 @@ def diff_cmd(a: str, b: str, fmt: str, similarity: float, encoding: str | None,
     """
     if a == "-" and b == "-":
         raise click.UsageError("only one of A and B can be - (standard input)")
-    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes)
+    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes,
+                        input_format=_input_format(input_format))
     try:
         doc_a, doc_b = _load(a, opts), _load(b, opts)
     except _LoadFailed as exc:

@@ -73,6 +73,16 @@ class Source(BaseModel):
     encoding: str
     sha256: str
     length: int = Field(ge=0, description="Length of the decoded text in characters.")
+    format: str = Field(
+        default="text",
+        description="What the text was read from: text, docx, pdf or html. For the "
+        "others every span points into the text the reader extracted.",
+    )
+    text: str | None = Field(
+        default=None,
+        description="The text the spans point into, when asked for (--with-text); "
+        "Document.from_json makes it the document's original_text again.",
+    )
 
 
 class OutlineWarning(BaseModel):
@@ -113,7 +123,7 @@ class Document(BaseModel):
         return self._original
 
     def to_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+        return _without_absent_text(self.model_dump(mode="json"))
 
     def to_json(self, *, indent: bool = True) -> str:
         """JSON with readable Chinese (no ``\\uXXXX`` escapes)."""
@@ -124,7 +134,7 @@ class Document(BaseModel):
         opt = orjson.OPT_INDENT_2 if indent else 0
         # Every field is str, int, bool, None, list or a model, so the
         # Python-mode dump is already JSON data (and a third faster to make).
-        return orjson.dumps(self.model_dump(), option=opt)
+        return orjson.dumps(_without_absent_text(self.model_dump()), option=opt)
 
     def to_yaml(self) -> str:
         return yaml.safe_dump(
@@ -156,7 +166,16 @@ class Document(BaseModel):
 
     @classmethod
     def from_json(cls, data: str | bytes) -> Document:
-        return cls.model_validate(orjson.loads(data))
+        doc = cls.model_validate(orjson.loads(data))
+        doc._original = doc.source.text
+        return doc
+
+
+def _without_absent_text(d: dict[str, Any]) -> dict[str, Any]:
+    """``source.text`` appears in the output only when it was asked for."""
+    if d["source"].get("text") is None:
+        d["source"].pop("text", None)
+    return d
 
 
 _M = TypeVar("_M", bound=BaseModel)

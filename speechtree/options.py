@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .styles import STYLES
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+#: What a reader can take an input as (speechtree.readers); None: by content.
+InputFormat = Literal["text", "docx", "pdf", "html"]
 
 
 class ParseOptions(BaseModel):
@@ -32,6 +39,23 @@ class ParseOptions(BaseModel):
     detect_contents: bool = Field(
         default=True, description="Keep a table of contents apart from the sections."
     )
+    input_format: InputFormat | None = Field(
+        default=None,
+        description="Read bytes as this format instead of recognising it by content "
+        "(speechtree.readers); str input is text unless a format is named.",
+    )
+
+    @field_validator("disabled_styles")
+    @classmethod
+    def _known_styles(cls, names: frozenset[str]) -> frozenset[str]:
+        # Caught here, where the typo is made, not as a KeyError at parse time.
+        known = [s.name for s in STYLES]
+        unknown = sorted(names.difference(known))
+        if unknown:
+            raise ValueError(
+                f"unknown style(s): {', '.join(unknown)}; known styles: {', '.join(known)}"
+            )
+        return names
 
 
 #: The options when none are given (frozen, so one instance serves every call).

@@ -58,6 +58,10 @@ def rows(doc: Document, *, file: str | None = None) -> Iterator[Row]:
             line=node.span.line,
         )
 
+#: Permissions of every file speechtree writes (outputs, the failure log, the
+#: table): readable by all, as a file made with the usual umask would be.
+OUTPUT_MODE = 0o644
+
 
 class TableWriter:
     """Streams rows to a CSV (UTF-8 with BOM, for Excel) or JSONL file.
@@ -78,6 +82,8 @@ class TableWriter:
         parent = self.target.parent
         parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{self.target.name}.", suffix=".tmp")
+        # mkstemp makes the file 0600; the table is an output like the others.
+        os.chmod(fd, OUTPUT_MODE)
         self._tmp = Path(tmp)
         self.count = 0
         if self.kind == "csv":

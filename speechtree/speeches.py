@@ -22,6 +22,16 @@ _ANNEX = re.compile(
 #: (it is asked of nearly every paragraph).
 ANNEX_START = frozenset("附名注")
 _NOT_TITLE_START = ("——", "来源", "时间", "发表", "发布", "当前位置", "作者", "编辑", "【")
+_YEAR = r"(?:[0-9]{4}|[一二三四五六七八九〇○零O]{4})年"
+#: A date line under a title: （二〇一九年三月五日）, (一九五○年十二月——…), or
+#: a bare 2016年3月4日 (maybe with its source after it).
+_DATE_LINE = re.compile(
+    rf"[（(]{_YEAR}[^（）()。]{{0,30}}[)）]|{_YEAR}[0-9一二三四五六七八九十]{{1,3}}月[^。！？]{{0,40}}"
+)
+#: A source or origin line of a scraped or collected text.
+_SOURCE_LINE = re.compile(r"(?:出处|来源|原标题|原载|作者|发布时间|发布日期)[：:]")
+#: An item number of a collection on a line of its own (031): a label, not a node.
+_ITEM_NUMBER = re.compile(r"[0-9]{1,4}")
 
 
 @dataclass
@@ -83,6 +93,7 @@ def plan_speeches(
     starts: list[tuple[int, int | None]] = [(i, i) for i in labels]
     if split:
         starts = _add_title_starts(starts, all_labels, paras, leads, table)
+        starts = _add_dated_starts(starts, paras, leads)
     if not starts:
         plans = [SpeechPlan(0)]
         unplaced = 0
@@ -98,9 +109,86 @@ def plan_speeches(
         plan.end = plans[k + 1].start if k + 1 < len(plans) else n
         if plan.label_para is not None:
             mk = leads[plan.label_para]
-            assert mk is not None
-            plan.label = mk.text.rstrip("，、：")
+            text = paras[plan.label_para].text if mk is None else mk.text
+            plan.label = text.rstrip("，、：")
     return plans, unplaced
+
+
+def is_date_line(text: str) -> bool:
+    """（一九三九年五月一日）, 2016年3月4日 来源：新华网: the date under a title."""
+    return len(text) <= 48 and _DATE_LINE.fullmatch(text) is not None
+
+
+def _is_source_line(text: str) -> bool:
+    return len(text) <= 80 and _SOURCE_LINE.match(text) is not None
+
+
+def _is_body(p: Para) -> bool:
+    return len(p.text) >= 20 and _SENTENCE.search(p.text) is not None
+
+
+def _is_item_number(p: Para) -> bool:
+    return p.starts_line and p.ends_line and _ITEM_NUMBER.fullmatch(p.text) is not None
+
+
+def _heads_text(paras: list[Para], i: int, leads: list[Marker | None]) -> bool:
+    """Is paragraph ``i`` the title of a text of its own: a title line with
+    its date or source line right under it (a byline may sit between), and
+    a body after that (a signature over a bare date ends a text instead)?"""
+    p = paras[i]
+    n = len(paras)
+    if leads[i] is not None or not (2 <= len(p.text) <= 60) or _SENTENCE.search(p.text):
+        return False
+    if p.text[-1] in "：，、" or p.text.startswith(_NOT_TITLE_START) or is_date_line(p.text):
+        return False
+    if p.text[0] in "（(" and p.text[-1] in "）)":
+        return False  # （征求意见稿）: a note line, not a title
+    for j in (i + 1, i + 2):
+        if j >= n:
+            return False
+        t = paras[j].text
+        if _is_source_line(t) or (t[0] in "（(" and is_date_line(t)):
+            return True
+        if is_date_line(t):
+            # A bare date: a body must follow it, not the end of a text.
+            nxt = paras[j + 1].text if j + 1 < n else ""
+            return len(nxt) >= 20 and not nxt.startswith(("（《", "(《"))
+        if j == i + 2 or len(t) > 30 or _SENTENCE.search(t):
+            return False
+    return False
+
+
+def _add_dated_starts(
+    starts: list[tuple[int, int | None]], paras: list[Para], leads: list[Marker | None]
+) -> list[tuple[int, int | None]]:
+    """Texts collected one after another without labels: each opens with its
+    title over a date or source line (an item number 031 may stand above the
+    title). A text whose title the one before it names in 《》 (a notice that
+    issues a plan) is part of it, not a text of its own."""
+    heads = [i for i in range(len(paras)) if _heads_text(paras, i, leads)]
+    if not heads:
+        return starts
+    taken = {s for s, _ in starts}
+    near_label = {j for s, lp in starts if lp is not None for j in range(s, s + 4)}
+    out = list(starts)
+    region = 0  # where the current text starts
+    last_head = -10
+    for i in heads:
+        at = i - 1 if i > 0 and _is_item_number(paras[i - 1]) else i
+        close = i - last_head < 3  # (a title and its subtitle over one date)
+        last_head = i
+        if at in taken or i in near_label or (at == 0 and at == i) or (close and at == i):
+            continue
+        if at == i and not any(_is_body(paras[k]) for k in range(region, i)):
+            continue  # (still the head of the text before: status and date lines)
+        quoted = "《" + paras[i].text.rstrip("*") + "》"
+        if at == i and any(quoted in paras[k].text for k in range(region, i)):
+            continue
+        out.append((at, at if at < i else None))
+        taken.add(at)
+        region = at
+    out.sort()
+    return out
 
 
 def _drop_repeated_labels(labels: list[int], leads: list[Marker | None]) -> list[int]:
@@ -199,6 +287,10 @@ def choose_title(plan: SpeechPlan, paras: list[Para], leads: list[Marker | None]
         p = paras[j]
         if leads[j] is not None or is_salutation(p.text) or _SENTENCE.search(p.text):
             break
+        if is_date_line(p.text):
+            if best is None and j > first and len(paras[j - 1].text) >= 2:
+                return j - 1 if leads[j - 1] is None else None  # 论持久战 over its date
+            continue
         if is_genre_title(p.text):
             return j
         if best is None and is_title_like(p.text) and len(p.text) >= 6:
@@ -228,10 +320,15 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
             continue
         j = i
         marked: list[int] = []
+        listed: set[tuple[str, int | None, str]] = set()
         while j < n and (
             toc[j] or (len(paras[j].text) <= 20 and not _SENTENCE.search(paras[j].text))
         ):
             if toc[j]:
+                key = _key(leads[j], paras[j].text)  # type: ignore[arg-type]
+                if key in listed and j + 1 < n and not toc[j + 1]:
+                    break  # a contents block lists a heading once: the body begins
+                listed.add(key)
                 marked.append(j)
             j += 1
         # A 目录 line may sit a few short lines (前言) above the first entry.
@@ -268,3 +365,76 @@ def _toc_line(p: Para, mk: Marker | None, table: StyleTable) -> bool:
         return False
     stop = _SENTENCE.search(p.text)
     return stop is None or len(p.text) - stop.end() <= 3
+
+
+#: The heading style a part label (第一篇) becomes inside one document.
+PART_STYLE = "di_part"
+
+
+def part_labels(paras: list[Para], table: StyleTable) -> list[int]:
+    """Labels (第一篇, 篇一) that divide one document into parts, not a file into speeches.
+
+    The document's own numbering decides: when the top heading series under
+    the labels goes on across them (第三章 ends 第一篇, 第四章 opens 第二篇)
+    instead of starting again at one, the labelled stretches are parts of one
+    text. All labels of that style are then parts, those of a contents block
+    listing them too.
+    """
+    if PART_STYLE not in table:
+        return []
+    labels = [i for i, p in enumerate(paras) if p.lead is not None and p.lead.is_label]
+    if len(labels) < 2:
+        return []
+    # The body's labels: a label repeated (contents first) counts where it last stands.
+    last: dict[tuple[str, int | None], int] = {}
+    for i in labels:
+        mk = paras[i].lead
+        assert mk is not None
+        last[(mk.style, mk.ordinal)] = i
+    body = sorted(last.values())
+    goes_on = restarts = 0
+    for k in range(1, len(body)):
+        a, b = body[k - 1], body[k]
+        end = body[k + 1] if k + 1 < len(body) else len(paras)
+        fmk = next(
+            (m for m in (_heading(paras[j], table) for j in range(b + 1, end)) if m), None
+        )
+        if fmk is None or fmk.ordinal is None:
+            continue
+        fam = table.style(fmk.style).family
+        before = [
+            m.ordinal
+            for m in (_heading(paras[j], table) for j in range(a + 1, b))
+            if m is not None and m.ordinal is not None and table.style(m.style).family == fam
+        ]
+        if not before:
+            continue
+        if fmk.ordinal > 1 and fmk.ordinal == before[-1] + 1:
+            goes_on += 1
+        elif fmk.ordinal == 1:
+            restarts += 1
+    if goes_on == 0 or goes_on < restarts:
+        return []
+    styles = {paras[i].lead.style for i in body}  # type: ignore[union-attr]
+    return [i for i in labels if paras[i].lead.style in styles]  # type: ignore[union-attr]
+
+
+def prose_labels(paras: list[Para], table: StyleTable) -> list[int]:
+    """Labels run into a sentence of prose (第一篇，是从…摘下来的。): a speech
+    counting the texts it talks about, not a compilation label. They are
+    headings of the speech they stand in."""
+    if PART_STYLE not in table:
+        return []
+    out = []
+    for i, p in enumerate(paras):
+        mk = p.lead
+        if mk is not None and mk.is_label and mk.text[-1] == "，":
+            if _SENTENCE.search(p.text, mk.end) is not None and len(p.text) - mk.end > 30:
+                out.append(i)
+    return out
+
+
+def _heading(p: Para, table: StyleTable) -> Marker | None:
+    """The heading marker that opens ``p``, if one does."""
+    mk = p.lead
+    return mk if mk is not None and not mk.is_label and table.style(mk.style).heading else None

@@ -139,9 +139,14 @@ class TreeBuilder:
         warnings: list[TreeWarning] = []
         stack: list[_Frame] = []
         too_deep: list[int] = []
-        #: The last ordinal of each running family (第N条), numbered through
-        #: the speech across the headings that hold it.
+        #: The last heading ordinal of each family in the speech: a heading
+        #: that goes on from it under a new parent (4. opening 二、 after 1.–3.
+        #: under 一、, 第四章 opening 第二篇) belongs to a series that runs
+        #: through the document. Whether a series runs is read from the
+        #: document's own count, for any style; ``Style.running`` (第N条)
+        #: only adds that gaps in such a style are reported as gaps.
         running_last: dict[str, int] = {}
+        runs: set[str] = set()  # families seen running on across a heading
 
         def add(
             e: Event,
@@ -169,7 +174,7 @@ class TreeBuilder:
                 fr.members = prev.members + 1
                 fr.single = prev.single and e.para == prev.para + 1
             stack.append(fr)
-            if self.table.style(e.marker.style).running:
+            if heading:
                 running_last[family] = ordinal
             return fr
 
@@ -194,6 +199,7 @@ class TreeBuilder:
                     pending.pop()
                 stack.clear()
                 running_last.clear()
+                runs.clear()
             if e.para >= last_para + 2:  # (the series can only close after a gap)
                 self._close_run_in_series(stack, e, last_para)
             last_para = e.para
@@ -293,15 +299,16 @@ class TreeBuilder:
                 parent = pop_to(dup)
                 add(e, k, parent, heading, fam)
             elif heading:
-                last = running_last.get(fam) if style.running else None
-                if last is None:
+                last = running_last.get(fam)
+                if k == (last or 0) + 1:
+                    runs.add(fam)  # the numbering runs on under a new heading
+                elif last is None or not (style.running or fam in runs):
                     warn("start-not-one", f"{mk.text} starts a series at {k}, not at one", e)
                 elif k > last + 1:
                     warn("gap", f"{mk.text} follows ordinal {last}: numbering skips", e)
                 elif k <= last:
                     warn("duplicate" if k == last else "series-restart",
                          f"{mk.text} comes after ordinal {last}", e)
-                # (k == last + 1: the numbering runs on under a new heading)
                 parent = pop_to(top_heading() + 1)
                 add(e, k, parent, True, fam)
             # an item out of any series is an ordinal in prose: not a node

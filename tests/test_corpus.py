@@ -25,15 +25,13 @@ def _load_scorer(corpus: Path) -> ModuleType:
     return mod
 
 
-@pytest.fixture(scope="module")
-def scores(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    score = _load_scorer(corpus_dir)
-    out = tmp_path_factory.mktemp("pred")
+def _score_dir(corpus: Path, scorer_home: Path, out: Path) -> dict[str, Any]:
+    score = _load_scorer(scorer_home)
     per_doc: dict[str, dict[str, int]] = {}
     total: dict[str, int] = {}
-    for gold in sorted(corpus_dir.glob("*.gold.tsv")):
+    for gold in sorted(corpus.glob("*.gold.tsv")):
         name = gold.name.removesuffix(".gold.tsv")
-        doc = speechtree.parse_file(corpus_dir / f"{name}.txt")
+        doc = speechtree.parse_file(corpus / f"{name}.txt")
         pred = out / f"{name}.json"
         pred.write_text(doc.to_json(), encoding="utf-8")
         s = score.score(score.load_gold(gold), score.load_pred(pred))
@@ -43,6 +41,19 @@ def scores(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
         print(f"{name:50s} {score.fmt(s)[0]}")
     print(f"{'MICRO':50s} {score.fmt(total)[0]}")
     return {"docs": per_doc, "total": total}
+
+
+@pytest.fixture(scope="module")
+def scores(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return _score_dir(corpus_dir, corpus_dir, tmp_path_factory.mktemp("pred"))
+
+
+@pytest.fixture(scope="module")
+def family_scores(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    families = corpus_dir / "families"
+    if not any(families.glob("*.gold.tsv")):
+        pytest.skip("../shared/corpus/families has no gold outlines")
+    return _score_dir(families, corpus_dir, tmp_path_factory.mktemp("fam"))
 
 
 def _f1(s: dict[str, int]) -> float:
@@ -72,3 +83,26 @@ def test_every_speech_count_right(scores: dict[str, Any]) -> None:
         if s["pred_speeches"] != s["gold_speeches"]
     }
     assert not wrong
+
+
+# Other document families (issue 9): plans, 公文, compilations, PDF and .docx
+# exports. The issue's bars are F1 >= 0.95, depth >= 0.93, parent >= 0.93 and no
+# document below F1 0.80; the figures below are the floor reached so far, held
+# so that nothing slips back while the rest is done.
+FAMILY_FLOOR = {"f1": 0.60, "depth": 0.70, "parent": 0.68, "doc_f1": 0.0, "speeches": 9}
+
+
+def test_family_micro_figures(family_scores: dict[str, Any]) -> None:
+    t = family_scores["total"]
+    tp = t["tp"] or 1
+    assert _f1(t) >= FAMILY_FLOOR["f1"]
+    assert t["depth_ok"] / tp >= FAMILY_FLOOR["depth"]
+    assert t["parent_ok"] / tp >= FAMILY_FLOOR["parent"]
+
+
+def test_family_documents(family_scores: dict[str, Any]) -> None:
+    docs = family_scores["docs"]
+    low = {n: round(_f1(s), 3) for n, s in docs.items() if _f1(s) < FAMILY_FLOOR["doc_f1"]}
+    assert not low
+    right = sum(s["pred_speeches"] == s["gold_speeches"] for s in docs.values())
+    assert right >= FAMILY_FLOOR["speeches"]

@@ -54,3 +54,26 @@ def test_installed_wheel_loads_grammar_from_package(wheel: Path, tmp_path: Path)
     assert origin == "package"
     assert path.startswith(str(site))
     assert markers == "['一、', '（一）']"
+
+
+def test_wheel_contains_the_web_pages_files(wheel: Path, tmp_path: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    for name in ("index.html", "app.js", "app.css"):
+        assert f"speechtree/web/static/{name}" in names
+    pytest.importorskip("fastapi")
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    code = (
+        "from speechtree.web.app import create_app;"
+        "import speechtree;"
+        "print(speechtree.__file__);"
+        "print(len([r for r in create_app().routes if getattr(r, 'path', '') == '/']))"
+    )
+    # The installed app reads its page from the package, not from the checkout.
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       cwd=tmp_path, env=env, check=False)
+    assert r.returncode == 0, r.stderr
+    path, routes = r.stdout.splitlines()
+    assert path.startswith(str(site))
+    assert routes == "1"

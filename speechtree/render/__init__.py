@@ -17,12 +17,24 @@ from .tree import render_tree
 Renderer = Callable[..., str]
 
 
-def _json(doc: Document, **_: Any) -> str:
-    return doc.to_json() + "\n"
+def _json(doc: Document, *, with_text: bool = False, **_: Any) -> str:
+    return _with_source_text(doc, with_text).to_json() + "\n"
 
 
-def _yaml(doc: Document, **_: Any) -> str:
-    return doc.to_yaml()
+def _yaml(doc: Document, *, with_text: bool = False, **_: Any) -> str:
+    return _with_source_text(doc, with_text).to_yaml()
+
+
+def _with_source_text(doc: Document, with_text: bool) -> Document:
+    """``doc`` with the text its spans point into as ``source.text`` (for a
+    .docx, .pdf or web page, the only place that text is kept)."""
+    if not with_text or doc.original_text is None:
+        return doc
+    out = doc.model_copy(
+        update={"source": doc.source.model_copy(update={"text": doc.original_text})}
+    )
+    out._original = doc.original_text
+    return out
 
 
 RENDERERS: dict[str, Renderer] = {

@@ -1,0 +1,293 @@
+"""Reader stage (.docx): the paragraphs of a Word document, with the numbers
+Word puts in front of them.
+
+Read straight from the package's XML with the standard library: the body in
+order (tables row by row, content controls opened), tracked deletions and
+field codes left out, footnotes, headers and footers left out (they are
+other parts of the package), and the automatic numbering rendered by
+:mod:`.wordnum`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from dataclasses import dataclass
+
+from ..errors import LimitError
+from .base import Extracted, FormatError, Heading
+from .wordnum import Numbering, W
+
+#: A .docx is a zip archive; these parts tell Word documents from other
+#: Office files (and OpenDocument) that share the container.
+_OTHER_ZIPS = (
+    ("xl/workbook.xml", "an Excel workbook (.xlsx)"),
+    ("ppt/presentation.xml", "a PowerPoint presentation (.pptx)"),
+    ("content.xml", "an OpenDocument file (.odt): save it as .docx first"),
+)
+#: How much larger than the file its unpacked XML may be (a zip bomb guard).
+_MAX_RATIO = 40
+
+_HEADING_NAME = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Style:
+    name: str
+    based_on: str | None
+    num_id: str | None
+    ilvl: int | None
+    outline: int | None
+
+
+def _styles(xml: bytes | None) -> dict[str, _Style]:
+    out: dict[str, _Style] = {}
+    if not xml:
+        return out
+    for st in ET.fromstring(xml).iter(W + "style"):
+        if st.get(W + "type") not in (None, "paragraph"):
+            continue
+        sid = st.get(W + "styleId", "")
+        name_el = st.find(W + "name")
+        based = st.find(W + "basedOn")
+        ppr = st.find(W + "pPr")
+        num_id = ilvl = outline = None
+        if ppr is not None:
+            num_id, ilvl = _num_pr(ppr)
+            ol = ppr.find(W + "outlineLvl")
+            if ol is not None:
+                outline = _to_int(ol.get(W + "val"))
+        out[sid] = _Style(
+            name="" if name_el is None else name_el.get(W + "val", ""),
+            based_on=None if based is None else based.get(W + "val"),
+            num_id=num_id,
+            ilvl=ilvl,
+            outline=outline,
+        )
+    return out
+
+
+def _to_int(v: str | None) -> int | None:
+    try:
+        return int(v) if v is not None else None
+    except ValueError:
+        return None
+
+
+def _num_pr(ppr: ET.Element) -> tuple[str | None, int | None]:
+    np = ppr.find(W + "numPr")
+    if np is None:
+        return None, None
+    nid = np.find(W + "numId")
+    il = np.find(W + "ilvl")
+    return (
+        None if nid is None else nid.get(W + "val"),
+        None if il is None else _to_int(il.get(W + "val")),
+    )
+
+
+class _Doc:
+    """One document being read: its styles, lists and the lines written so far."""
+
+    def __init__(self, styles: dict[str, _Style], numbering: Numbering) -> None:
+        self.styles = styles
+        self.numbering = numbering
+        self.lines: list[str] = []
+        self.headings: list[Heading] = []
+
+    def style_chain(self, sid: str | None) -> list[_Style]:
+        chain: list[_Style] = []
+        seen: set[str] = set()
+        while sid and sid in self.styles and sid not in seen:
+            seen.add(sid)
+            st = self.styles[sid]
+            chain.append(st)
+            sid = st.based_on
+        return chain
+
+    def paragraph_text(self, p: ET.Element) -> str:
+        ppr = p.find(W + "pPr")
+        sid = None
+        num_id: str | None = None
+        ilvl: int | None = None
+        outline: int | None = None
+        if ppr is not None:
+            ps = ppr.find(W + "pStyle")
+            sid = None if ps is None else ps.get(W + "val")
+            num_id, ilvl = _num_pr(ppr)
+            ol = ppr.find(W + "outlineLvl")
+            if ol is not None:
+                outline = _to_int(ol.get(W + "val"))
+        chain = self.style_chain(sid)
+        # The paragraph's own numPr wins; what it leaves out comes from its styles.
+        for st in chain:
+            if num_id is None and st.num_id is not None:
+                num_id = st.num_id
+                if ilvl is None:
+                    ilvl = st.ilvl
+            if outline is None and st.outline is not None:
+                outline = st.outline
+        marker = ""
+        if num_id is not None and num_id != "0":
+            if ilvl is None:
+                ilvl = self.numbering.level_for_style(num_id, sid)
+            marker = self.numbering.marker(num_id, ilvl) or ""
+        text = marker + "".join(_runs(p))
+        level = None
+        style_name = chain[0].name if chain else ""
+        for st in chain:
+            m = _HEADING_NAME.match(st.name.strip())
+            if m:
+                level, style_name = int(m.group(1)), st.name
+                break
+        if level is None and outline is not None and 0 <= outline <= 8:
+            level = outline + 1
+        if level is not None and text.strip():
+            self.headings.append(Heading(len(self.lines) + 1, level, style_name))
+        return text
+
+    def add(self, line: str) -> None:
+        """One line; runs of empty paragraphs (spacing) become one blank line."""
+        line = line.rstrip()
+        if line or (self.lines and self.lines[-1]):
+            self.lines.append(line)
+
+    def block(self, el: ET.Element) -> None:
+        """Write the lines of a body-level element (paragraph, table, control)."""
+        tag = el.tag
+        if tag == W + "p":
+            for line in self.paragraph_text(el).split("\n"):
+                self.add(line)
+        elif tag == W + "tbl":
+            for tr in el.iter(W + "tr"):
+                cells = []
+                for tc in tr.findall(W + "tc"):
+                    paras = [self.paragraph_text(p).strip() for p in tc.iter(W + "p")]
+                    if any(paras):
+                        cells.append([t.replace("\n", " ") for t in paras if t])
+                if len(cells) == 1:
+                    # A row of one cell is page layout (a cover, a boxed
+                    # note): its paragraphs stay paragraphs.
+                    for line in cells[0]:
+                        self.add(line)
+                else:
+                    self.add("\t".join(" ".join(c) for c in cells))
+        elif tag in (W + "sdt", W + "sdtContent", W + "customXml", W + "ins", W + "smartTag"):
+            for child in el:
+                self.block(child)
+
+
+_SKIP = frozenset(W + t for t in (
+    "del", "moveFrom", "instrText", "delText", "footnoteReference", "endnoteReference",
+    "commentReference", "drawing", "pict", "object", "rPr", "pPr",
+))
+
+
+def _runs(p: ET.Element) -> list[str]:
+    """The visible text of a paragraph: runs in order, fields shown by their result."""
+    out: list[str] = []
+    in_code = False  # between a field's begin and separate: its code, not shown
+
+    def walk(el: ET.Element) -> None:
+        nonlocal in_code
+        for ch in el:
+            tag = ch.tag
+            if tag in _SKIP:
+                continue
+            if tag == W + "fldChar":
+                kind = ch.get(W + "fldCharType")
+                in_code = kind == "begin"
+                continue
+            if tag == W + "r":
+                rpr = ch.find(W + "rPr")
+                if rpr is not None and rpr.find(W + "vanish") is not None:
+                    v = rpr.find(W + "vanish")
+                    if v is not None and v.get(W + "val", "1") not in ("0", "false"):
+                        continue
+                walk(ch)
+                continue
+            if in_code:
+                continue
+            if tag == W + "t":
+                out.append(ch.text or "")
+            elif tag == W + "tab" or tag == W + "ptab":
+                out.append("\t")
+            elif tag in (W + "br", W + "cr"):
+                out.append("\n")
+            elif tag == W + "noBreakHyphen":
+                out.append("-")
+            elif tag == "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent":
+                continue  # text boxes and shapes: both branches hold the same text
+            else:
+                walk(ch)
+
+    walk(p)
+    return out
+
+
+class DocxReader:
+    name = "docx"
+    suffixes: tuple[str, ...] = (".docx", ".docm", ".dotx")
+
+    def sniff(self, head: bytes) -> bool:
+        return head.startswith(b"PK\x03\x04")
+
+    def read(self, data: bytes, path: str | None, max_bytes: int) -> Extracted:
+        try:
+            zf = zipfile.ZipFile(io.BytesIO(data))
+            names = set(zf.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            raise FormatError(
+                "corrupt .docx: not a readable zip archive (damaged or cut short; "
+                "open it in Word and save it again)", path=path
+            ) from None
+        if "word/document.xml" not in names:
+            for member, what in _OTHER_ZIPS:
+                if member in names:
+                    raise FormatError(f"unsupported format: {what}", path=path)
+            raise FormatError(
+                "unsupported format: a zip archive without word/document.xml, not a .docx",
+                path=path,
+            )
+        limit = max(max_bytes, len(data) * _MAX_RATIO)
+
+        def part(name: str) -> bytes | None:
+            if name not in names:
+                return None
+            info = zf.getinfo(name)
+            if info.file_size > limit:
+                raise LimitError(
+                    f"{name} unpacks to {info.file_size:,} bytes, over the limit of {limit:,}",
+                    path=path,
+                )
+            try:
+                return zf.read(name)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
+                raise FormatError(f"corrupt .docx: {name} cannot be unpacked ({exc})",
+                                  path=path) from None
+
+        try:
+            styles = _styles(part("word/styles.xml"))
+            style_num = {
+                sid: (st.num_id, st.ilvl) for sid, st in styles.items() if st.num_id
+            }
+            doc = _Doc(styles, Numbering(part("word/numbering.xml"), style_num))
+            root = ET.fromstring(part("word/document.xml") or b"")
+        except ET.ParseError as exc:
+            raise FormatError(f"corrupt .docx: its XML does not parse ({exc})", path=path) \
+                from None
+        body = root.find(W + "body")
+        if body is not None:
+            for el in body:
+                doc.block(el)
+        while doc.lines and not doc.lines[-1]:
+            doc.lines.pop()
+        return Extracted(
+            text="\n".join(doc.lines) + "\n" if doc.lines else "",
+            format="docx",
+            encoding="utf-8",
+            headings=tuple(doc.headings),
+        )
+

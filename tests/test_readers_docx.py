@@ -1,0 +1,236 @@
+"""The .docx reader: paragraphs, tables, fields, and Word's automatic numbering."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from formats_fixtures import AUTO_STYLES, DocxWriter, typed_form
+
+import speechtree
+from speechtree.check import verify_lossless
+from speechtree.readers import FormatError, read
+from speechtree.readers.wordnum import format_number
+
+
+def _outline(doc: speechtree.Document) -> list[tuple[int, str, str]]:
+    return [(n.level, n.marker, n.title) for _, n in doc.walk()]
+
+
+@pytest.mark.parametrize(
+    ("n", "fmt", "want"),
+    [
+        (1, "chineseCounting", "一"), (10, "chineseCounting", "十"),
+        (11, "chineseCountingThousand", "十一"), (20, "chineseCountingThousand", "二十"),
+        (101, "chineseCountingThousand", "一百零一"), (110, "chineseCounting", "一百一十"),
+        (3, "ideographTraditional", "丙"), (12, "decimalFullWidth", "１２"),
+        (2, "decimalEnclosedCircle", "②"), (3, "decimalEnclosedParen", "⑶"),
+        (10, "chineseLegalSimplified", "壹拾"), (28, "lowerLetter", "bb"),
+        (14, "upperRoman", "XIV"), (5, "none", ""), (7, "decimalZero", "07"),
+        (10, "ideographDigital", "一〇"),
+    ],
+)
+def test_number_formats(n: int, fmt: str, want: str) -> None:
+    assert format_number(n, fmt) == want
+
+
+def test_automatic_numbering_levels_restarts_and_overrides() -> None:
+    w = DocxWriter()
+    # lvlText names levels by number: level 2 shows its own counter as %2.
+    aid = w.list_def([("chineseCounting", "%1、"), ("chineseCounting", "（%2）"),
+                      ("decimal", "%3."), ("decimal", "（%4）")])
+    nid = w.instance(aid)
+    w.para("讲话标题")
+    w.para("总体要求", nid, 0)
+    w.para("指导思想", nid, 1)
+    w.para("基本原则", nid, 1)
+    w.para("坚持稳中求进", nid, 2)
+    w.para("坚持系统观念", nid, 2)
+    w.para("重点任务", nid, 0)  # deeper levels restart after a higher one
+    w.para("扩大内需", nid, 1)
+    w.para("细化举措", nid, 3)  # level 4 straight under level 2: a count of its own
+    other = w.instance(aid)  # another instance of the same list goes on counting
+    w.para("保障措施", other, 0)
+    restarted = w.instance(aid, {0: 1})  # startOverride: starts again
+    w.para("附：分工", restarted, 0)
+    text = read(w.bytes())
+    assert text is not None and text.format == "docx"
+    assert text.text.split("\n") == [
+        "讲话标题", "一、总体要求", "（一）指导思想", "（二）基本原则", "1.坚持稳中求进",
+        "2.坚持系统观念", "二、重点任务", "（一）扩大内需", "（1）细化举措", "三、保障措施",
+        "一、附：分工", "",
+    ]
+
+
+def test_start_values_lvltext_with_two_levels_and_legal() -> None:
+    w = DocxWriter()
+    aid = w.list_def([("decimal", "%1"), ("decimal", "%1.%2"), ("lowerLetter", "%3)")],
+                     starts=[3, 1, 1])
+    nid = w.instance(aid)
+    w.para("范围", nid, 0)
+    w.para("术语", nid, 1)
+    w.para("一项", nid, 2)
+    w.para("二项", nid, 2)
+    w.para("方法", nid, 1)
+    lines = read(w.bytes()).text.split("\n")  # type: ignore[union-attr]
+    assert lines[:5] == ["3 范围", "3.1 术语", "a)一项", "b)二项", "3.2 方法"]
+
+
+def test_style_linked_numbering() -> None:
+    """Headings numbered through their paragraph style (numPr in styles.xml)."""
+    w = DocxWriter()
+    aid = w.list_def([("chineseCounting", "%1、"), ("chineseCounting", "（%2）")])
+    nid = w.instance(aid)
+    styles = w.doc.styles.element
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    for sid, name, ilvl in (("H1Num", "标题 1", 0), ("H2Num", "标题 2", 1)):
+        styles.append(parse_xml(
+            f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="{sid}">'
+            f'<w:name w:val="{name}"/><w:pPr><w:numPr><w:ilvl w:val="{ilvl}"/>'
+            f'<w:numId w:val="{nid}"/></w:numPr></w:pPr></w:style>'
+        ))
+    w.para("讲话")
+    w.para("形势", style="标题 1")
+    w.para("成绩", style="标题 2")
+    w.para("问题", style="标题 2")
+    w.para("任务", style="标题 1")
+    got = read(w.bytes())
+    assert got is not None
+    assert got.text.split("\n")[:5] == ["讲话", "一、形势", "（一）成绩", "（二）问题", "二、任务"]
+    assert [(h.line, h.level) for h in got.headings] == [(2, 1), (3, 2), (4, 2), (5, 1)]
+
+
+def test_tables_fields_deletions_and_footnotes() -> None:
+    w = DocxWriter()
+    w.para("正文第一段。")
+    table = w.doc.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "项目", "金额"
+    table.cell(1, 0).text, table.cell(1, 1).text = "教育", "100"
+    w.para("正文第二段。")
+    body = w.doc.element.body
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    # A field (its code is not shown, its result is), a tracked deletion, hidden text.
+    body.insert(len(body) - 1, parse_xml(
+        f'<w:p {nsdecls("w")}><w:r><w:t>见第</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText> PAGEREF _Toc1 </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>3</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>页</w:t></w:r>'
+        '<w:del><w:r><w:delText>删掉的</w:delText></w:r></w:del>'
+        '<w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏</w:t></w:r>'
+        '<w:r><w:footnoteReference w:id="1"/></w:r></w:p>'
+    ))
+    got = read(w.bytes())
+    assert got is not None
+    assert got.text.split("\n")[:5] == ["正文第一段。", "项目\t金额", "教育\t100", "正文第二段。",
+                                        "见第3页"]
+
+
+def test_parse_records_format_and_keeps_spans_lossless() -> None:
+    w = DocxWriter()
+    aid = w.list_def([("chineseCounting", "%1、")])
+    nid = w.instance(aid)
+    w.para("在全市工作会议上的讲话")
+    w.para("统一思想。一是提高认识；二是明确目标。", nid)
+    w.para("狠抓落实。", nid)
+    doc = speechtree.parse(w.bytes(), path="x.docx")
+    assert doc.source.format == "docx"
+    assert [n.marker for _, n in doc.walk()] == ["一、", "一是", "二是", "二、"]
+    assert verify_lossless(doc) == []
+    again = speechtree.Document.from_json(
+        speechtree.render.render(doc, "json", with_text=True)
+    )
+    assert again.original_text == doc.original_text and verify_lossless(again) == []
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"PK\x03\x04" + b"\x00" * 50, "corrupt .docx"),
+        (_zip({"xl/workbook.xml": b"<x/>"}), "Excel"),
+        (_zip({"word/document.xml": b"<w:document"}), "corrupt .docx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "WordDocument".encode("utf-16-le"), ".docx first"),
+        (b"{\\rtf1\\ansi hello}", "RTF"),
+    ],
+)
+def test_refused_inputs_say_why(data: bytes, message: str) -> None:
+    with pytest.raises(FormatError, match=message) as info:
+        speechtree.parse(data, path="in.docx")
+    assert info.value.exit_code == 3
+
+
+def test_input_format_overrides_sniffing() -> None:
+    w = DocxWriter()
+    w.para("一、总体要求")
+    data = w.bytes()
+    assert speechtree.parse(data).source.format == "docx"
+    with pytest.raises(speechtree.SpeechtreeError):
+        speechtree.parse(data, options=speechtree.ParseOptions(input_format="text"))
+
+
+# -- the dev corpus, written as Word would hold it ------------------------------
+
+
+def corpus_as_docx(text: str) -> bytes:
+    """``text`` as a .docx whose block headings of the common styles carry
+    Word automatic numbering (a list per style, restarted where the typed
+    numbering restarts) and whose other markers stay typed."""
+    doc = speechtree.parse(text)
+    auto: dict[int, tuple[str, int]] = {}  # line → (style, ordinal)
+    lines = text.split("\n")
+    for _, node in doc.walk():
+        if node.kind != "heading" or node.style not in AUTO_STYLES or node.ordinal is None:
+            continue
+        if node.ordinal > 20 or node.marker != typed_form(node.style, node.ordinal):
+            continue
+        line = lines[node.span.line - 1]
+        if line.strip().startswith(node.marker) and node.span.line not in auto:
+            auto[node.span.line] = (node.style, node.ordinal)
+    w = DocxWriter()
+    lists: dict[str, tuple[int, int, int]] = {}  # style → (abstract, num, next ordinal)
+    for i, line in enumerate(lines, 1):
+        if i not in auto:
+            w.para(line)
+            continue
+        style, ordinal = auto[i]
+        if style not in lists:
+            aid = w.list_def([AUTO_STYLES[style][0]])
+            lists[style] = (aid, w.instance(aid, {0: ordinal}), ordinal)
+        aid, nid, nxt = lists[style]
+        if ordinal != nxt:
+            nid = w.instance(aid, {0: ordinal})
+        lists[style] = (aid, nid, ordinal + 1)
+        w.para(line.strip()[len(typed_form(style, ordinal)):], nid)
+    return w.bytes()
+
+
+def test_dev_corpus_round_trips_through_docx(corpus_dir: Path) -> None:
+    checked = numbered = 0
+    for txt in sorted(corpus_dir.glob("*.txt")):
+        data = txt.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        want = _outline(speechtree.parse(text))
+        docx_bytes = corpus_as_docx(text)
+        got_doc = speechtree.parse(docx_bytes, path=txt.with_suffix(".docx").name)
+        assert _outline(got_doc) == want, txt.name
+        assert verify_lossless(got_doc) == []
+        numbered += b"numId" in zipfile.ZipFile(io.BytesIO(docx_bytes)).read("word/document.xml")
+        checked += 1
+    assert checked >= 20 and numbered >= 20
