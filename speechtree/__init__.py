@@ -26,6 +26,7 @@ from .models import (
 )
 from .options import ParseOptions
 from .parser import parse, parse_file
+from .rows import to_dataframe
 from .styles import STYLES, Style
 
 try:
@@ -56,5 +57,6 @@ __all__ = [
     "parse",
     "parse_file",
     "parse_many",
+    "to_dataframe",
     "verify_lossless",
 ]

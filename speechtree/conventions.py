@@ -1,7 +1,8 @@
 """Conventions: the one way speechtree numbers and names things in its output.
 
 Everything a user reads is 1-based: speeches, node paths (``3.2.1``) and
-lines, in JSON warnings, ``--table`` rows and ``diff``. Python indexes
+lines, in JSON warnings, ``--table`` rows and ``diff``; a node's path is
+``/3/2/1``. Python indexes
 (``Document.walk()`` tuples) stay 0-based, as Python's are. Numbering
 problems carry lint's codes (``ST101`` …) wherever they are reported, and an
 encoding is named by its canonical codec name.
@@ -46,5 +47,9 @@ def canonical_encoding(name: str) -> str:
 
 
 def path_string(indexes: Sequence[int]) -> str:
-    """A node's 1-based path from 0-based indexes: ``(2, 1, 0)`` → ``"3.2.1"``."""
-    return ".".join(str(i + 1) for i in indexes)
+    """A node's 1-based path from 0-based indexes: ``(2, 1, 0)`` → ``"/3/2/1"``.
+
+    Slashes, not dots: a CSV reader or a spreadsheet reads ``1.10`` as the
+    number 1.1 (the same as the real ``1.1``) and ``3.2`` as a number too;
+    ``/1/10`` is read as the string it is."""
+    return "".join(f"/{i + 1}" for i in indexes)

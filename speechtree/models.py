@@ -19,6 +19,8 @@ from pydantic import (
 )
 
 if TYPE_CHECKING:
+    import pandas
+
     from .rows import Row
 
 #: The version of the JSON shape below. It changes as README.md ("The JSON
@@ -261,6 +263,13 @@ class Document(BaseModel):
         from .rows import rows  # local import: the table code loads only when used
 
         return list(rows(self, file=file))
+
+    def to_dataframe(self, *, file: str | None = None) -> pandas.DataFrame:
+        """:meth:`rows` as a pandas DataFrame with typed columns (see
+        :func:`speechtree.rows.to_dataframe`; needs the ``pandas`` extra)."""
+        from .rows import to_dataframe
+
+        return to_dataframe([self], files=None if file is None else [file])
 
     @classmethod
     def from_json(cls, data: str | bytes) -> Document:

@@ -3,60 +3,109 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 
 if TYPE_CHECKING:
-    from .models import Document
+    import pandas
+
+    from .models import Document, Node, Speech
 
 
 class Row(NamedTuple):
-    """One outline node as a flat record (the columns of ``--table``)."""
+    """One outline node as a flat record with its context (the columns of ``--table``).
+
+    Every number counts from 1. ``path`` is the node's place in its speech as
+    ``/3/2/1`` (first child of the second child of the third section): no CSV
+    reader or spreadsheet takes it for a number or a date, as ``1.10`` would be.
+    """
 
     file: str
-    speech: int  # 1-based index of the speech in its file
-    path: str  # 1-based position in the tree, "3.2.1" = 1st child of 2nd child of 3rd section
+    speech: int  # 1-based number of the speech in its file
+    speech_label: str | None  # 第一篇 …
+    speech_title: str
+    date: str | None  # ISO 8601, partial when the text is (2020-06)
+    speaker: str | None
+    occasion: str | None
+    path: str  # "/3/2/1"
+    parent_path: str | None  # None at a speech's top level
+    parent_title: str | None
     level: int
     kind: str
     style: str
     marker: str
     ordinal: int | None
     title: str
+    text: str  # the node's own body, cleaned
     body_chars: int
     line: int
+    end_line: int
+    start: int  # character offsets [start, end) into the original text
+    end: int
 
 
 COLUMNS: tuple[str, ...] = Row._fields
 
 #: Table formats by file suffix.
-TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".jsonl")
+TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".jsonl", ".parquet")
+
+#: The extras that install what a format needs.
+_EXTRA_FOR = {"pyarrow": "parquet", "pandas": "pandas"}
+
+
+def _meta(sp: Speech, field: str) -> str | None:
+    v = getattr(sp.metadata, field)
+    return None if v is None else str(v.value)
 
 
 def rows(doc: Document, *, file: str | None = None) -> Iterator[Row]:
     """The nodes of ``doc`` in document order as rows; ``file`` defaults to
     the path the document was parsed from (empty when it had none)."""
     name = file if file is not None else (doc.source.path or "")
-    for path, node in doc.walk():
-        yield Row(
-            file=name,
-            speech=path[0] + 1,
-            path=".".join(str(i + 1) for i in path[1:]),
-            level=node.level,
-            kind=node.kind,
-            style=node.style,
-            marker=node.marker,
-            ordinal=node.ordinal,
-            title=node.title,
-            body_chars=len(node.text),
-            line=node.span.line,
-        )
+    for si, sp in enumerate(doc.speeches, 1):
+        head = (name, si, sp.label, sp.title, _meta(sp, "date"), _meta(sp, "speaker"),
+                _meta(sp, "occasion"))
+        # Depth first, in document order: [parent path, parent title, children, next index].
+        stack: list[list[Any]] = [["", None, sp.sections, 0]]
+        while stack:
+            top = stack[-1]
+            ppath, ptitle, kids, k = top
+            if k == len(kids):
+                stack.pop()
+                continue
+            top[3] = k + 1
+            node: Node = kids[k]
+            path = f"{ppath}/{k + 1}"
+            s = node.span
+            yield Row(
+                *head,
+                path=path,
+                parent_path=ppath or None,
+                parent_title=ptitle,
+                level=node.level,
+                kind=node.kind,
+                style=node.style,
+                marker=node.marker,
+                ordinal=node.ordinal,
+                title=node.title,
+                text=node.text,
+                body_chars=len(node.text),
+                line=s.line,
+                end_line=s.end_line,
+                start=s.start,
+                end=s.end,
+            )
+            if node.children:
+                stack.append([path, node.title, node.children, 0])
+
 
 #: Permissions of every file speechtree writes (outputs, the failure log, the
 #: table): readable by all, as a file made with the usual umask would be.
@@ -91,7 +140,14 @@ class TableWriter:
         os.chmod(fd, OUTPUT_MODE)
         self._tmp = Path(tmp)
         self.count = 0
-        if self.kind == "csv":
+        if self.kind == "parquet":
+            os.close(fd)
+            self._pa = _optional("pyarrow")
+            self._pq = _optional("pyarrow.parquet")
+            self._schema = _arrow_schema(self._pa, self.extra)
+            self._pw = self._pq.ParquetWriter(str(self._tmp), self._schema)
+            self._batch: list[tuple[object, ...]] = []
+        elif self.kind == "csv":
             # utf-8-sig writes the BOM Excel needs to read the file as UTF-8.
             self._fh: io.TextIOBase = open(  # closed in close()/abort()
                 fd, "w", encoding="utf-8-sig", newline=""
@@ -108,7 +164,14 @@ class TableWriter:
 
     def write(self, items: Iterable[Row], *, extra: Sequence[object] = ()) -> None:
         """Write rows; ``extra`` holds the values of the extra columns."""
-        if self.kind == "csv":
+        if self.kind == "parquet":
+            ex = tuple(str(v) for v in extra)
+            for r in items:
+                self._batch.append((*ex, *r))
+                self.count += 1
+            if len(self._batch) >= 50_000:
+                self._flush()
+        elif self.kind == "csv":
             for r in items:
                 self._csv.writerow([*extra, *("" if v is None else v for v in r)])
                 self.count += 1
@@ -118,17 +181,38 @@ class TableWriter:
                 self._bin.write(orjson.dumps({**lead, **r._asdict()}) + b"\n")
                 self.count += 1
 
-    def _fileobj(self) -> io.IOBase:
-        return self._fh if self.kind == "csv" else self._bin
+    def _flush(self) -> None:
+        cols = list(zip(*self._batch, strict=True)) if self._batch else [
+            () for _ in self._schema.names
+        ]
+        table = self._pa.table(
+            {n: self._pa.array(c, type=self._schema.field(n).type)
+             for n, c in zip(self._schema.names, cols, strict=True)},
+            schema=self._schema,
+        )
+        self._pw.write_table(table)
+        self._batch = []
+
+    def _finish(self) -> None:
+        if self.kind == "parquet":
+            if self._batch or not self.count:
+                self._flush()
+            self._pw.close()
+        elif self.kind == "csv":
+            self._fh.close()
+        else:
+            self._bin.close()
 
     def close(self) -> None:
         """Finish the table and move it into place."""
-        self._fileobj().close()
+        self._finish()
         os.replace(self._tmp, self.target)
 
     def abort(self) -> None:
-        self._fileobj().close()
-        self._tmp.unlink(missing_ok=True)
+        try:
+            self._finish()
+        finally:
+            self._tmp.unlink(missing_ok=True)
 
     def __enter__(self) -> TableWriter:
         return self
@@ -146,7 +230,67 @@ class TableWriter:
 
 
 def write_table(items: Iterable[Row], target: str | os.PathLike[str]) -> int:
-    """Write rows to ``target`` (.csv or .jsonl); return how many."""
+    """Write rows to ``target`` (.csv, .jsonl or .parquet); return how many."""
     with TableWriter(target) as w:
         w.write(items)
         return w.count
+
+
+#: Column types, for Parquet and pandas: every string column may be null
+#: only where the Row says so; numbers are integers, ``ordinal`` nullable.
+_INT_COLUMNS = ("speech", "level", "body_chars", "line", "end_line", "start", "end")
+_CATEGORY_COLUMNS = ("kind", "style")
+
+
+def _optional(module: str) -> Any:
+    from .readers.base import MissingExtraError
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        extra = _EXTRA_FOR[module.split(".")[0]]
+        raise MissingExtraError(
+            f"this needs the '{module.split('.')[0]}' library: "
+            f"pip install 'speechtree[{extra}]'"
+        ) from None
+
+
+def _arrow_schema(pa: Any, extra: Sequence[str]) -> Any:
+    fields = [pa.field(c, pa.string()) for c in extra]
+    for c in COLUMNS:
+        if c in _INT_COLUMNS:
+            fields.append(pa.field(c, pa.int32(), nullable=False))
+        elif c == "ordinal":
+            fields.append(pa.field(c, pa.int32()))
+        elif c in _CATEGORY_COLUMNS:
+            fields.append(pa.field(c, pa.dictionary(pa.int8(), pa.string()), nullable=False))
+        else:
+            fields.append(pa.field(c, pa.string()))
+    return pa.schema(fields)
+
+
+def to_dataframe(
+    docs: Iterable[Document], *, files: Sequence[str] | None = None
+) -> pandas.DataFrame:
+    """The rows of every document as one pandas DataFrame (needs ``pandas``).
+
+    Integers are ``int32``, ``ordinal`` the nullable ``Int32``, ``kind`` and
+    ``style`` categories, text columns ``str`` (a missing date, speaker or
+    parent is missing, not ``""``). ``files`` names each document's rows
+    (default: its source path).
+    """
+    pd = _optional("pandas")
+    records: list[Row] = []
+    for k, doc in enumerate(docs):
+        records.extend(rows(doc, file=None if files is None else files[k]))
+    df = pd.DataFrame.from_records(records, columns=list(COLUMNS))
+    for c in COLUMNS:
+        if c in _INT_COLUMNS:
+            df[c] = df[c].astype("int32")
+        elif c == "ordinal":
+            df[c] = df[c].astype("Int32")
+        elif c in _CATEGORY_COLUMNS:
+            df[c] = df[c].astype("category")
+        else:
+            df[c] = df[c].astype(str).where(df[c].notna(), None) if len(df) else df[c].astype(str)
+    return df

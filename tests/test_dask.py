@@ -58,7 +58,7 @@ def test_bag_of_rows_equals_document_rows(files: list[Path]) -> None:
         for r in parse(p.read_bytes(), path=str(p)).rows()
     ]
     assert got == want
-    assert {r["path"] for r in got if r["file"].endswith("a.txt")} == {"1", "1.1", "1.2", "2"}
+    assert {r["path"] for r in got if r["file"].endswith("a.txt")} == {"/1", "/1/1", "/1/2", "/2"}
 
 
 def test_example_runs(tmp_path: Path) -> None:

@@ -133,8 +133,8 @@ def test_refs_carry_paths_lines_and_parents() -> None:
     b = MOVED
     [c] = _diff(BASE, b).changes
     assert c.a is not None and c.b is not None
-    assert (c.a.speech, c.a.path, c.a.line, c.a.level) == (1, "1.2", 3, 2)
-    assert (c.b.speech, c.b.path, c.b.line, c.b.level) == (1, "2.3", 6, 2)
+    assert (c.a.speech, c.a.path, c.a.line, c.a.level) == (1, "/1/2", 3, 2)
+    assert (c.b.speech, c.b.path, c.b.line, c.b.level) == (1, "/2/3", 6, 2)
     assert (c.a.parent, c.b.parent) == ("一、总体要求", "二、重点任务")
 
 

@@ -27,7 +27,7 @@ TEXT = (
 def test_rows_follow_walk_with_one_based_paths() -> None:
     doc = parse(TEXT, path="r.txt")
     rows = doc.rows()
-    assert [r.path for r in rows] == ["1", "1.1", "1.2", "1.2.1", "1.2.2", "2"]
+    assert [r.path for r in rows] == ["/1", "/1/1", "/1/2", "/1/2/1", "/1/2/2", "/2"]
     assert [r.marker for r in rows] == ["一、", "（一）", "（二）", "1.", "2.", "二、"]
     assert [r.level for r in rows] == [1, 2, 2, 3, 3, 1]
     assert [r.ordinal for r in rows] == [1, 1, 2, 1, 2, 2]
@@ -52,11 +52,12 @@ def test_rows_number_speeches_from_one() -> None:
     doc.speeches.append(doc.speeches[0].model_copy())
     rows = doc.rows()
     assert [r.speech for r in rows] == [1] * 6 + [2] * 6
-    assert [r.path for r in rows[6:]] == ["1", "1.1", "1.2", "1.2.1", "1.2.2", "2"]
+    assert [r.path for r in rows[6:]] == ["/1", "/1/1", "/1/2", "/1/2/1", "/1/2/2", "/2"]
 
 
 def _sample() -> list[Row]:
-    odd = Row('x,"y".txt', 1, "1", 1, "item", "last", "最后，", None, "换行\n标题", 0, 9)
+    odd = Row('x,"y".txt', 1, None, "", None, None, None, "/1", None, None, 1, "item", "last",
+              "最后，", None, "换行\n标题", "", 0, 9, 9, 0, 3)
     return [*parse(TEXT, path="报告.txt").rows(), odd]
 
 
@@ -81,7 +82,7 @@ def test_jsonl_round_trips_with_nulls(tmp_path: Path) -> None:
 
 
 def test_unknown_suffix_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match=r"\.csv or \.jsonl"):
+    with pytest.raises(ValueError, match=r"\.csv or \.jsonl or \.parquet"):
         TableWriter(tmp_path / "t.xlsx")
 
 
