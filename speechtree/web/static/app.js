@@ -125,7 +125,7 @@
   var SKIP = {span: 1, preamble: 1, sections: 1};
   var LABELS = {
     label: "篇次 label", title: "标题 title", path: "文件 file", encoding: "编码 encoding",
-    length: "字数 characters", sha256: "SHA-256"
+    length: "字数 characters", sha256: "SHA-256", format: "格式 format", pages: "页数 pages"
   };
 
   function metaRow(dl, key, value) {
