@@ -15,7 +15,7 @@ from typing import Literal
 
 from . import readers
 from .decode import Decoded, check_text, decode_bytes, read_limited, replaced_warning
-from .errors import InputError, LimitError
+from .errors import InputError, LimitError, display_path
 from .markers import Marker, Recognizer
 from .models import (
     Block,
@@ -148,7 +148,7 @@ def parse(
 ) -> Document:
     """Parse a speech (text, or bytes in any supported encoding) into its outline."""
     opts = options or DEFAULT_OPTIONS
-    spath = os.fspath(path) if path is not None else None
+    spath = display_path(os.fspath(path)) if path is not None else None
     utf8: bytes | None = None
     decoded: Decoded | None = None
     fmt = "text"

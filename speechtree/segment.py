@@ -99,7 +99,8 @@ def _piece(
         parts.append(norm[pos:b])
         pm.copy(pos, b - pos)
     text = "".join(parts)
-    return Para(text, 0, pm, rec.leading(text), line, blank_before, sl, el)
+    lead = rec.leading(text) or rec.leading_before_space(s)
+    return Para(text, 0, pm, lead, line, blank_before, sl, el)
 
 
 def _concat(rec: Recognizer, paras: list[Para]) -> Para:
@@ -148,7 +149,6 @@ def raw_paragraphs(nt: Normalized, rec: Recognizer) -> list[Para]:
     blank = False
     ws = " " + WIDE
     leading = rec.leading
-    start_chars = rec.start_chars
     for line_no, line in enumerate(norm.split("\n"), 1):
         end = pos + len(line)
         core = line.strip(ws)  # (the line itself when there is nothing to strip)
@@ -157,7 +157,7 @@ def raw_paragraphs(nt: Normalized, rec: Recognizer) -> list[Para]:
         elif " " not in core and WIDE not in core:
             # The common case: one paragraph, at most an indent to take out.
             a = pos + line.find(core[0])
-            lead = leading(core) if core[0] in start_chars else None
+            lead = leading(core)
             out.append(Para(core, a, None, lead, line_no, blank, True, True))
             blank = False
         else:
