@@ -101,20 +101,45 @@ def _piece(
         parts.append(norm[pos:b])
         pm.copy(pos, b - pos)
     text = "".join(parts)
-    return Para(text, 0, pm, rec.leading(text), line, blank_before, sl, el)
+    lead = rec.leading(text) or rec.leading_before_space(s)
+    return Para(text, 0, pm, lead, line, blank_before, sl, el)
 
 
-def _concat(rec: Recognizer, a: Para, b: Para) -> Para:
+def _concat(rec: Recognizer, paras: list[Para]) -> Para:
+    """Lines joined into one paragraph (one pass over all of them)."""
     pm = OffsetMap()
-    for p in (a, b):
+    for p in paras:
         if p.pmap is None:
             pm.copy(p.base, len(p.text))
         else:
             pm.extend(p.pmap)
-    text = a.text + b.text
+    text = "".join(p.text for p in paras)
+    a, b = paras[0], paras[-1]
     return Para(
         text, 0, pm, rec.leading(text), a.line, a.blank_before, a.starts_line, b.ends_line,
         True, b.end_line,
+    )
+
+
+#: What :func:`_should_join` reads of a joined paragraph: its opening (the
+#: lead marker), its last 52 characters (a trailing heading), its length up
+#: to 30 and whether it holds a full stop. A view keeps this many characters
+#: at each end, so each line joined costs its own length, not the paragraph's.
+_VIEW_EDGE = 128
+
+
+def _joined_view(rec: Recognizer, view: Para, nxt: Para) -> Para:
+    """What :func:`_should_join` needs of ``view`` joined with ``nxt``: the
+    text itself while short; else its ends, with a ``。`` between them when
+    the part left out held a sentence end."""
+    text = view.text + nxt.text
+    if len(text) > 3 * _VIEW_EDGE:
+        middle = text[_VIEW_EDGE:-_VIEW_EDGE]
+        mid = "。" if _SENTENCE_END.search(middle) else ""
+        text = text[:_VIEW_EDGE] + mid + text[-_VIEW_EDGE:]
+    return Para(
+        text, 0, None, rec.leading(text), view.line, view.blank_before, view.starts_line,
+        nxt.ends_line, True, nxt.end_line,
     )
 
 
@@ -126,7 +151,6 @@ def raw_paragraphs(nt: Normalized, rec: Recognizer) -> list[Para]:
     blank = False
     ws = " " + WIDE
     leading = rec.leading
-    start_chars = rec.start_chars
     for line_no, line in enumerate(norm.split("\n"), 1):
         end = pos + len(line)
         core = line.strip(ws)  # (the line itself when there is nothing to strip)
@@ -135,7 +159,7 @@ def raw_paragraphs(nt: Normalized, rec: Recognizer) -> list[Para]:
         elif " " not in core and WIDE not in core:
             # The common case: one paragraph, at most an indent to take out.
             a = pos + line.find(core[0])
-            lead = leading(core) if core[0] in start_chars else None
+            lead = leading(core)
             out.append(Para(core, a, None, lead, line_no, blank, True, True))
             blank = False
         else:
@@ -204,6 +228,7 @@ def join_broken_lines(rec: Recognizer, paras: list[Para]) -> list[Para]:
     while i < n:
         cur = paras[i]
         i += 1
+        group = [cur]
         while i < n:
             nxt = paras[i]
             # The next paragraph on the line right after, nothing between.
@@ -214,9 +239,12 @@ def join_broken_lines(rec: Recognizer, paras: list[Para]) -> list[Para]:
                 and nxt.line == cur.end_line + 1
             ) or not _should_join(rec, cur, nxt, paras[i + 1] if i + 1 < n else None):
                 break
-            cur = _concat(rec, cur, paras[i])
+            # Joined once at the end: rebuilding the paragraph at every line
+            # made a long run of short lines (a list of names) quadratic.
+            cur = _joined_view(rec, cur, nxt)
+            group.append(nxt)
             i += 1
-        out.append(cur)
+        out.append(group[0] if len(group) == 1 else _concat(rec, group))
     return out
 
 
