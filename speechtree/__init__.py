@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .batch import parse_many
+from .batch import TextInput, parse_many
 from .check import verify_lossless
 from .errors import DecodeError, InputError, LimitError, SpeechtreeError, TimeLimitError
 from .models import (
@@ -49,6 +49,7 @@ __all__ = [
     "Speech",
     "SpeechtreeError",
     "Style",
+    "TextInput",
     "TimeLimitError",
     "__version__",
     "json_schema",

@@ -346,19 +346,41 @@ class _ParseTask:
     path: str
     options: ParseOptions | None
     timeout: float | None = None
+    data: str | bytes | None = None  # a text given as such, not read from ``path``
+
+
+@dataclass(frozen=True)
+class TextInput:
+    """A text (str, or bytes of any supported format) for :func:`parse_many`,
+    with the id its Result and Source.path carry."""
+
+    id: str
+    data: str | bytes
+
+
+def _task_of(
+    item: str | os.PathLike[str] | TextInput | tuple[str, str | bytes],
+    options: ParseOptions | None, timeout: float | None,
+) -> _ParseTask:
+    if isinstance(item, TextInput):
+        return _ParseTask(item.id, options, timeout, item.data)
+    if isinstance(item, tuple):
+        return _ParseTask(item[0], options, timeout, item[1])
+    return _ParseTask(os.fspath(item), options, timeout)
 
 
 def _parse_one(task: _ParseTask) -> Result:
     try:
         with _time_limit(task.timeout, task.path), _gc_paused():
-            doc = parse(_read(task.path, task.options), path=task.path, options=task.options)
+            data = _read(task.path, task.options) if task.data is None else task.data
+            doc = parse(data, path=task.path, options=task.options)
     except Exception as exc:  # one bad file never stops the batch
         return Result(task.path, failure=Failure.of(task.path, exc))
     return Result(task.path, document=doc)
 
 
 def parse_many(
-    paths: Iterable[str | os.PathLike[str]],
+    paths: Iterable[str | os.PathLike[str] | TextInput | tuple[str, str | bytes]],
     *,
     jobs: int | None = None,
     options: ParseOptions | None = None,
@@ -370,18 +392,20 @@ def parse_many(
     ``paths`` is consumed lazily, so it may be a generator over a huge
     corpus. A file that cannot be read or parsed gives a Result with
     ``failure`` set; it never stops the others. With ``timeout`` (seconds),
-    a file that takes longer fails with ``TimeLimitError``.
+    a file that takes longer fails with ``TimeLimitError``. An item may
+    also be a text rather than a path: a :class:`TextInput` or an
+    ``(id, str_or_bytes)`` pair, whose Result is named by the id.
     """
     n = default_jobs() if jobs is None else max(1, jobs)
     _check_timeout(timeout, n)
     _warm_up(n, options)
-    tasks = (_ParseTask(os.fspath(p), options, timeout) for p in paths)
+    tasks = (_task_of(p, options, timeout) for p in paths)
     for _task, result in _ordered_map(
         _parse_one,
         tasks,
         n,
         lambda t, e: Result(t.path, failure=_crashed(t.path, e)),
-        lambda t: _file_size(t.path),
+        lambda t: _file_size(t.path) if t.data is None else len(t.data),
     ):
         yield result
 
@@ -579,6 +603,7 @@ class _ConvertTask:
     problem: str | None = None
     problem_class: str = "InputError"
     timeout: float | None = None
+    with_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -666,8 +691,8 @@ def _convert_one(task: _ConvertTask) -> FileOutcome:
             doc = parse(data, path=task.rel, options=task.options)
             out = (
                 doc.to_json_bytes() + b"\n"  # what render(doc, "json") gives, as bytes
-                if task.fmt == "json"
-                else render(doc, task.fmt).encode("utf-8")
+                if task.fmt == "json" and not task.with_text
+                else render(doc, task.fmt, with_text=task.with_text).encode("utf-8")
             )
         try:
             os.makedirs(parent, exist_ok=True)
@@ -789,6 +814,7 @@ def convert_folder(
     options: ParseOptions | None = None,
     on_outcome: Callable[[FileOutcome], None] | None = None,
     timeout: float | None = None,
+    with_text: bool = False,
 ) -> Summary:
     """Convert every file under ``input_dir`` matching ``pattern`` into
     ``output_dir``, mirroring the tree (``a/b/x.txt`` → ``a/b/x.json``).
@@ -829,7 +855,7 @@ def convert_folder(
         if existing != "refuse":
             remove_leftovers(out_root)  # from a batch that was killed
         return _convert_locked(in_dir, out_dir, out_root, pattern, fmt, n, existing, table,
-                               options, on_outcome, timeout)
+                               options, on_outcome, timeout, with_text)
 
 
 def _convert_locked(
@@ -844,6 +870,7 @@ def _convert_locked(
     options: ParseOptions | None,
     on_outcome: Callable[[FileOutcome], None] | None,
     timeout: float | None,
+    with_text: bool = False,
 ) -> Summary:
     """:func:`convert_folder` once it holds the output folder."""
     _warm_up(n, options)
@@ -876,6 +903,7 @@ def _convert_locked(
                 problem=problem,
                 problem_class=problem_class,
                 timeout=timeout,
+                with_text=with_text,
             )
 
     # The failure log, like the outputs, is written beside its target and
