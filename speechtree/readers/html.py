@@ -91,10 +91,32 @@ def _own_text(el: Any) -> str:
     return _WS.sub(" ", el.text_content()).strip()
 
 
+def _visible(s: str | None) -> int:
+    """Characters of ``s`` that are not whitespace (str.split runs in C)."""
+    return len("".join(s.split())) if s else 0
+
+
+def _lengths(root: Any) -> tuple[dict[Any, int], dict[Any, int]]:
+    """Visible characters under every element, and those inside links, in
+    one pass from the leaves up (children follow their parent in document
+    order, so the reversed order meets every child first)."""
+    total: dict[Any, int] = {}
+    links: dict[Any, int] = {}
+    for el in reversed(list(root.iter())):
+        n = _visible(el.text) if isinstance(el.tag, str) else 0
+        ln = 0
+        for child in el:
+            n += total.get(child, 0) + _visible(child.tail)
+            ln += links.get(child, 0)
+        total[el] = n
+        links[el] = n if el.tag == "a" else ln
+    return total, links
+
+
 def _link_density(el: Any, length: int) -> float:
     if length == 0:
         return 1.0
-    links = sum(len(_WS.sub("", a.text_content())) for a in el.iter("a"))
+    links = sum(_visible(a.text_content()) for a in el.iter("a"))
     return min(links / length, 1.0)
 
 
@@ -109,27 +131,30 @@ def _class_weight(el: Any) -> float:
 
 
 def _best(root: Any) -> Any | None:
+    total, links = _lengths(root)
     scores: dict[Any, float] = {}
     for el in root.iter(*_SCORED):
+        length = total.get(el, 0)
+        if length < 10:
+            continue
         if el.tag in ("div", "section", "article", "span", "font") and any(
             child.tag in _BLOCKS for child in el
         ):
             continue  # a container: scored through its paragraphs
-        text = _WS.sub("", el.text_content())
-        if len(text) < 10:
-            continue
-        score = 1 + len(_SENTENCE.findall(text)) + min(len(text) / 100, 3)
         parent = el.getparent()
         if parent is None:
             continue
+        commas = len(_SENTENCE.findall(el.text_content()))
+        score = 1 + commas + min(length / 100, 3)
         scores[parent] = scores.get(parent, 0.0) + score
         grand = parent.getparent()
         if grand is not None:
             scores[grand] = scores.get(grand, 0.0) + score / 2
     best, best_score = None, 0.0
     for el, score in scores.items():
-        length = len(_WS.sub("", el.text_content()))
-        final = (score + _class_weight(el)) * (1 - _link_density(el, length))
+        length = total.get(el, 0)
+        density = min(links.get(el, 0) / length, 1.0) if length else 1.0
+        final = (score + _class_weight(el)) * (1 - density)
         if final > best_score:
             best, best_score = el, final
     return best
