@@ -130,7 +130,7 @@ def _class_weight(el: Any) -> float:
     return weight
 
 
-def _best(root: Any) -> Any | None:
+def _best(root: Any) -> tuple[Any | None, dict[Any, int], dict[Any, int]]:
     total, links = _lengths(root)
     scores: dict[Any, float] = {}
     for el in root.iter(*_SCORED):
@@ -157,7 +157,18 @@ def _best(root: Any) -> Any | None:
         final = (score + _class_weight(el)) * (1 - density)
         if final > best_score:
             best, best_score = el, final
-    return best
+    return best, total, links
+
+
+def _drop_link_lists(best: Any, total: dict[Any, int], links: dict[Any, int]) -> None:
+    """Inside the article, blocks made of links only (pagination 【1】【2】,
+    "related articles" lists) are not its text."""
+    for el in list(best.iter(*_BLOCKS, "span")):
+        if el is best or el.getparent() is None:
+            continue
+        n = total.get(el, 0)
+        if n and links.get(el, 0) >= 0.8 * n:
+            el.drop_tree()
 
 
 def _lines(el: Any, out: list[str]) -> None:
@@ -184,20 +195,31 @@ def _lines(el: Any, out: list[str]) -> None:
     walk(el)
 
 
-def _title_before(root: Any, best: Any, text: str) -> str | None:
+def _title_before(root: Any, best: Any, text: str, page_title: str = "") -> str | None:
     """The page's headline when it sits outside the article element: the
-    last h1-h3 (or element classed as a title) before it."""
-    found = None
+    last h1-h3 before it (else the last element classed as a title)."""
+    heading = classed = None
+    named = False
     for el in root.iter():
         if el is best:
             break
         if not isinstance(el.tag, str):
             continue
         cls = f"{el.get('class', '')} {el.get('id', '')}".lower()
-        if el.tag in ("h1", "h2", "h3") or re.search(r"\btitle\b|_title|title_", cls):
+        is_h = el.tag in ("h1", "h2", "h3")
+        if is_h or re.search(r"\btitle\b|_title|title_", cls):
             t = _own_text(el)
             if 4 <= len(t) <= 100 and _link_density(el, len(t)) < 0.5:
-                found = t
+                if page_title and t in page_title:  # the headline the <title> repeats
+                    heading = classed = t
+                    named = True
+                elif named:
+                    continue
+                elif is_h:
+                    heading = t
+                else:
+                    classed = t
+    found = heading or classed
     if found and found not in text[: len(found) + 200]:
         return found
     return None
@@ -221,12 +243,15 @@ class HtmlReader:
             root = lxml_html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
         except Exception as exc:  # lxml's ParserError and friends: an empty or broken page
             raise FormatError(f"not a readable web page ({exc})", path=path) from None
+        title_el = root.find(".//title")
+        page_title = _own_text(title_el) if title_el is not None else ""
         for el in list(root.iter(*_DROP)):
             if el.getparent() is not None:
                 el.drop_tree()
-        best = _best(root)
+        best, total, links = _best(root)
         lines: list[str] = []
         if best is not None:
+            _drop_link_lists(best, total, links)
             parts: list[str] = []
             _lines(best, parts)
             for raw in "".join(parts).split("\n"):
@@ -239,7 +264,7 @@ class HtmlReader:
                 "no article in this web page: only navigation, links or scripts "
                 "(save the page once it has loaded, or pass the article's own page)", path=path
             )
-        title = _title_before(root, best, article)
+        title = _title_before(root, best, article, page_title)
         if title:
             article = title + "\n" + article
         return Extracted(text=article + "\n", format="html", encoding=charset)
