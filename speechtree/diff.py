@@ -30,6 +30,7 @@ import regex
 from pydantic import BaseModel
 
 from .models import Document, Node
+from .printable import printable
 from .styles import DEFAULT_TABLE, StyleTable
 from .whitespace import class_body
 
@@ -81,7 +82,7 @@ class DiffResult(BaseModel):
         """One line per change, ``-``/``+``/``>``/``~`` first; empty when the outlines agree."""
         if self.same:
             return ""
-        lines = [f"--- {self.a}", f"+++ {self.b}"]
+        lines = [f"--- {printable(self.a)}", f"+++ {printable(self.b)}"]
         for c in self.changes:
             lines.append(_text_line(c))
         summary = ", ".join(f"{n} {k}" for k, n in self.counts().items() if n)
@@ -97,7 +98,7 @@ def _label(ref: NodeRef) -> str:
     title = ref.title
     if len(title) > TEXT_TITLE_WIDTH:
         title = title[: TEXT_TITLE_WIDTH - 1] + "…"
-    return f"{ref.marker}{title}"
+    return printable(f"{ref.marker}{title}")
 
 
 def _text_line(c: Change) -> str:
@@ -109,8 +110,8 @@ def _text_line(c: Change) -> str:
     assert a is not None and b is not None
     if c.kind == "retitled":
         return f"~ retitled  a:{a.line} b:{b.line}  {_label(a)} → {_label(b)}"
-    where_a = a.parent or "top level"
-    where_b = b.parent or "top level"
+    where_a = printable(a.parent or "top level")
+    where_b = printable(b.parent or "top level")
     how = f"under {where_a} → under {where_b}" if where_a != where_b else f"within {where_b}"
     return f"> moved     a:{a.line} b:{b.line}  {_label(b)} ({how})"
 

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .models import Document, Node
 from .offsets import line_starts
+from .printable import printable
 from .speeches import is_annex
 from .styles import DEFAULT_TABLE, STYLES, StyleTable
 
@@ -42,7 +43,8 @@ class Diagnostic(BaseModel):
 
     def format(self) -> str:
         """The ruff/flake8 form: ``file:line:col: CODE message``."""
-        return f"{self.file}:{self.line}:{self.col}: {self.code} {self.message}"
+        # (printable: a message may quote the text, and this form goes to terminals)
+        return printable(f"{self.file}:{self.line}:{self.col}: {self.code} {self.message}")
 
 
 @dataclass(frozen=True)

@@ -301,3 +301,40 @@ def test_concurrent_clients_get_the_cli_answers(server: Served) -> None:
     assert failures == []
     assert len(latencies) == len(jobs)
     assert statistics.median(latencies) < 5.0
+
+
+def test_other_formats_through_the_readers(server: Served, corpus_dir: Path) -> None:
+    """.docx, .html and a PDF with a text layer, uploaded: the CLI's answer for the file."""
+    formats = corpus_dir / "formats"
+    picked = [p for ext in (".docx", ".html", ".pdf") for p in sorted(formats.glob(f"*{ext}"))
+              if "no_text_layer" not in p.name and p.stat().st_size <= MAX_BYTES][:6]
+    if not picked:
+        pytest.skip("no .docx/.html/.pdf in the corpus")
+    for p in picked:
+        r = CliRunner().invoke(main, ["parse", str(p)])
+        body, ctype = multipart({"file": (str(p), p.read_bytes())})
+        status, got = server.post("/api/parse", body, ctype)
+        if r.exit_code == 0:
+            assert (status, got) == (200, r.stdout_bytes), p.name
+        else:  # a file the readers refuse: the same error class as the CLI reports
+            assert status in (413, 422), p.name
+            assert _error(got)["exit_code"] == r.exit_code, p.name
+
+
+def test_serve_without_the_web_extra_names_the_install_command(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # import uvicorn -> ImportError
+    r = CliRunner().invoke(main, ["serve"])
+    assert r.exit_code == 2
+    assert "uvicorn is missing" in r.stderr
+    assert "pip install 'speechtree[web]'" in r.stderr
+
+
+def test_which_hosts_are_loopback() -> None:
+    from speechtree.cli_serve import _loopback
+
+    assert all(map(_loopback, ["127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"]))
+    assert not any(map(_loopback, ["0.0.0.0", "192.168.1.5", "example.org", "::"]))

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from test_html_browser import FLAGS, _binary
+from test_html_browser import chromium
 from webserver import Served, serve
 
 import speechtree
@@ -26,7 +26,6 @@ from speechtree.cli import main
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.chrome.webdriver import WebDriver  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
@@ -75,27 +74,11 @@ def downloads() -> Iterator[Path]:
 
 @pytest.fixture(scope="module")
 def driver(downloads: Path) -> Iterator[WebDriver]:
-    browser = _binary("SPEECHTREE_CHROMIUM", "chromium", "chromium-browser")
-    chromedriver = _binary("SPEECHTREE_CHROMEDRIVER", "chromedriver")
-    if not browser or not chromedriver:
-        pytest.skip("no chromium and chromedriver on PATH")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = browser
-    with tempfile.TemporaryDirectory(prefix="speechtree-chromium-") as profile:
-        for flag in [*FLAGS, "--window-size=1400,900", f"--user-data-dir={profile}"]:
-            opts.add_argument(flag)
-        opts.add_experimental_option("prefs", {
-            "download.default_directory": str(downloads),
-            "download.prompt_for_download": False,
-        })
-        opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        drv = webdriver.Chrome(service=Service(executable_path=chromedriver), options=opts)
-        try:
-            drv.execute_cdp_cmd("Page.setDownloadBehavior",
-                                {"behavior": "allow", "downloadPath": str(downloads)})
-            yield drv
-        finally:
-            drv.quit()
+    prefs = {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+    with chromium("--window-size=1400,900", prefs=prefs) as drv:
+        drv.execute_cdp_cmd("Page.setDownloadBehavior",
+                            {"behavior": "allow", "downloadPath": str(downloads)})
+        yield drv
 
 
 @pytest.fixture(scope="module")

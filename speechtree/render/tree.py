@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..models import Document, Node
+from ..printable import printable
 
 # One colour per outline level, cycling for deep trees; standard ANSI colours
 # so they survive any terminal and any colour theme.
@@ -50,8 +51,8 @@ class _Lines:
         style = level_style(node.level)
         row = Text()
         row.append(prefix + (_LAST if last else _BRANCH), style=_GUIDE_STYLE)
-        row.append(node.marker, style=f"bold {style}")
-        row.append(node.title, style=style)
+        row.append(printable(node.marker), style=f"bold {style}")
+        row.append(printable(node.title), style=style)
         self.rows.append((node.span.line, row))
         inner = prefix + (_SPACE if last else _PIPE)
         if self.with_text:
@@ -61,7 +62,7 @@ class _Lines:
                 if line.strip():
                     text_row = Text()
                     text_row.append(guide, style=_GUIDE_STYLE)
-                    text_row.append(line.strip(), style=_TEXT_STYLE)
+                    text_row.append(printable(line.strip()), style=_TEXT_STYLE)
                     self.rows.append((None, text_row))
         for i, child in enumerate(node.children):
             self.node(child, inner, i == len(node.children) - 1)
@@ -85,7 +86,8 @@ def render_tree(
     rows = _Lines(with_text)
     for sp in doc.speeches:
         head = Text()
-        head.append(" ".join(p for p in (sp.label, sp.title) if p) or "(untitled speech)",
+        head.append(printable(" ".join(p for p in (sp.label, sp.title) if p))
+                    or "(untitled speech)",
                     style="bold")
         rows.rows.append((sp.span.line, head))
         for i, node in enumerate(sp.sections):

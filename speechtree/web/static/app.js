@@ -69,20 +69,27 @@
 
   // -- the check view ------------------------------------------------------------
 
+  // One finding: a link to its line (when it has one), its code and message.
+  function finding(cls, f) {
+    var li = el("li", cls);
+    li.setAttribute("data-code", f.code);
+    if (f.line) {
+      var a = el("a", "where", "第 " + f.line + " 行 line " + f.line);
+      a.href = "#L" + f.line;
+      li.appendChild(a);
+    }
+    li.appendChild(el("code", "code", f.code));
+    li.appendChild(el("span", "msg", f.message));
+    return li;
+  }
+
   function renderLint(diags) {
     var list = $("lint-list");
     clear(list);
     $("lint-count").textContent = String(diags.length);
     var byLine = {};
     diags.forEach(function (d) {
-      var li = el("li", "finding");
-      li.setAttribute("data-code", d.code);
-      var a = el("a", "where", "第 " + d.line + " 行 line " + d.line);
-      a.href = "#L" + d.line;
-      li.appendChild(a);
-      li.appendChild(el("code", "code", d.code));
-      li.appendChild(el("span", "msg", d.message));
-      list.appendChild(li);
+      list.appendChild(finding("finding", d));
       (byLine[d.line] = byLine[d.line] || []).push(d.code + " " + d.message);
     });
     if (!diags.length) list.appendChild(el("li", "ok", "编号没有发现问题。 No numbering problems found."));
@@ -98,17 +105,7 @@
     var list = $("warning-list");
     clear(list);
     $("warning-count").textContent = String(warnings.length);
-    warnings.forEach(function (w) {
-      var li = el("li", "finding warning");
-      if (w.line) {
-        var a = el("a", "where", "第 " + w.line + " 行 line " + w.line);
-        a.href = "#L" + w.line;
-        li.appendChild(a);
-      }
-      li.appendChild(el("code", "code", w.code));
-      li.appendChild(el("span", "msg", w.message));
-      list.appendChild(li);
-    });
+    warnings.forEach(function (w) { list.appendChild(finding("finding warning", w)); });
     if (!warnings.length) list.appendChild(el("li", "ok", "无 None"));
   }
 
@@ -125,7 +122,7 @@
   var SKIP = {span: 1, preamble: 1, sections: 1};
   var LABELS = {
     label: "篇次 label", title: "标题 title", path: "文件 file", encoding: "编码 encoding",
-    length: "字数 characters", sha256: "SHA-256"
+    length: "字数 characters", sha256: "SHA-256", format: "格式 format", pages: "页数 pages"
   };
 
   function metaRow(dl, key, value) {
