@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..models import Document, Node
+from .names import speech_name
 
 # One colour per outline level, cycling for deep trees; standard ANSI colours
 # so they survive any terminal and any colour theme.
@@ -83,10 +84,9 @@ def render_tree(
     ``color`` True/False forces ANSI colour on or off, None decides by whether
     standard output is a terminal."""
     rows = _Lines(with_text)
-    for sp in doc.speeches:
+    for si, sp in enumerate(doc.speeches):
         head = Text()
-        head.append(" ".join(p for p in (sp.label, sp.title) if p) or "(untitled speech)",
-                    style="bold")
+        head.append(speech_name(sp, si), style="bold")
         rows.rows.append((sp.span.line, head))
         for i, node in enumerate(sp.sections):
             rows.node(node, "", i == len(sp.sections) - 1)
