@@ -57,18 +57,52 @@ SHAPES: dict[str, Callable[[int], str]] = {
     # headings run into one line after full stops (scrapes that lost breaks)
     "runin_line": lambda size: _grow("一、总体要求。", size),
     "blank": lambda size: _grow("\u3000 \n", size),
+    # a heading over many short unpunctuated lines (a list of names): each
+    # line may continue the one before
+    "name_list": lambda size: "一、参会人员名单\n" + _grow("张三丰", size, "\n"),
+    # numbered lines past 999. (not markers: they join like prose lines)
+    "past_999": lambda size: "一、参会代表\n"
+    + _grow(lambda i: f"{1000 + i}.参会代表名单", size, "\n"),
+    # a long run of ASCII spaces inside a heading title that wraps
+    "space_title": lambda size: "一、总体" + " " * size + "要\n求\n正文。\n",
+    # a long table of contents after 目录, then the body
+    "contents": lambda size: "目录\n"
+    + _grow(lambda i: f"{i % 999 + 1}.工作安排事项", size, "\n")
+    + "\n一、总体要求\n正文。\n",
+    # a table of contents, then many speeches without labels
+    "contents_speeches": lambda size: "目录\n"
+    + _grow(lambda i: f"{i % 999 + 1}.工作安排事项", size // 2, "\n")
+    + "\n"
+    + _grow(
+        lambda i: f"在第{i}次会议上的讲话\n同志们：\n一、总体要求\n正文。\n二、主要任务\n正文。",
+        size // 2,
+        "\n",
+    ),
+    # one line of markers each after a colon, with the only full stop at its start
+    "lead_in_line": lambda size: "形势。" + _grow("要求：一要甲，二要乙，", size),
+}
+
+#: Shapes timed for ``speechtree diff`` of the document with itself (the parse
+#: is not timed): a chain of 一是 items, many repeated titles.
+DIFF_SHAPES: dict[str, Callable[[int], str]] = {
+    "diff_self_shi": lambda size: _grow("一是加强领导。二是落实责任。三是强化督查。", size, "\n"),
+    "diff_self_siblings": SHAPES["siblings"],
 }
 
 
 def _one(shape: str, size: int) -> None:
     """Child: build the input, parse it, print seconds and peak RSS as JSON."""
     from speechtree import parse
+    from speechtree.diff import diff
 
-    text = SHAPES[shape](size)
+    text = (SHAPES.get(shape) or DIFF_SHAPES[shape])(size)
     nbytes = len(text.encode())
     parse("一、预热\n（一）预热。")  # load the grammar outside the timing
     c = time.process_time()
     doc = parse(text)
+    if shape in DIFF_SHAPES:
+        c = time.process_time()
+        diff(doc, doc)
     cpu = time.process_time() - c
     nodes = sum(1 for _ in doc.walk())
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -78,7 +112,9 @@ def _one(shape: str, size: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="1,5,20", help="sizes in MB, comma-separated")
-    ap.add_argument("--shapes", default=",".join(SHAPES), help="which shapes, comma-separated")
+    ap.add_argument(
+        "--shapes", default=",".join([*SHAPES, *DIFF_SHAPES]), help="which shapes, comma-separated"
+    )
     ap.add_argument("--budget", type=float, default=120.0, help="seconds per parse at most")
     ap.add_argument("--one", nargs=2, metavar=("SHAPE", "BYTES"), help=argparse.SUPPRESS)
     args = ap.parse_args()

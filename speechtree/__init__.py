@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .batch import parse_many
+    from .batch import TextInput, parse_many
     from .check import verify_lossless
     from .errors import DecodeError, InputError, LimitError, SpeechtreeError, TimeLimitError
     from .models import (
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 #: Where each public name lives.
 _HOME = {
     "parse_many": "batch",
+    "TextInput": "batch",
     "verify_lossless": "check",
     **dict.fromkeys(
         ["DecodeError", "InputError", "LimitError", "SpeechtreeError", "TimeLimitError"],
@@ -93,6 +94,7 @@ __all__ = [
     "Speech",
     "SpeechtreeError",
     "Style",
+    "TextInput",
     "TimeLimitError",
     "__version__",
     "json_schema",

@@ -37,8 +37,9 @@ import orjson
 
 from . import readers, yaml_io
 from .decode import read_limited
-from .errors import InputError, SpeechtreeError, TimeLimitError
+from .errors import InputError, SpeechtreeError, TimeLimitError, display_path
 from .grammar import chinese_numeral
+from .guard import TEMP_PREFIX, TEMP_SUFFIX, locked_folder, remove_leftovers, worker_init
 from .models import Document
 from .options import DEFAULT_OPTIONS, ParseOptions
 from .parser import parse
@@ -103,7 +104,9 @@ class Failure:
         return cls(path, type(exc).__name__, f"internal error: {exc}")
 
     def to_json(self) -> bytes:
-        rec: dict[str, object] = {"path": self.path, "error": self.error, "message": self.message}
+        rec: dict[str, object] = {
+            "path": display_path(self.path), "error": self.error, "message": self.message
+        }
         if self.line is not None:
             rec["line"] = self.line
         return orjson.dumps(rec)
@@ -197,7 +200,10 @@ def _new_pool(jobs: int) -> ProcessPoolExecutor:
     # Each worker starts by freezing what it inherits (the imported modules,
     # the grammar): the cyclic collector then never walks those objects, which
     # costs time and, after a fork, copies every page it touches.
-    return ProcessPoolExecutor(max_workers=jobs, initializer=gc.freeze)
+    # (and watches its parent, so that it ends when the batch is killed).
+    return ProcessPoolExecutor(
+        max_workers=jobs, initializer=worker_init, initargs=(os.getpid(),)
+    )
 
 
 def _chunked(items: Iterable[_T], size: Callable[[_T], int]) -> Iterator[list[_T]]:
@@ -339,19 +345,41 @@ class _ParseTask:
     path: str
     options: ParseOptions | None
     timeout: float | None = None
+    data: str | bytes | None = None  # a text given as such, not read from ``path``
+
+
+@dataclass(frozen=True)
+class TextInput:
+    """A text (str, or bytes of any supported format) for :func:`parse_many`,
+    with the id its Result and Source.path carry."""
+
+    id: str
+    data: str | bytes
+
+
+def _task_of(
+    item: str | os.PathLike[str] | TextInput | tuple[str, str | bytes],
+    options: ParseOptions | None, timeout: float | None,
+) -> _ParseTask:
+    if isinstance(item, TextInput):
+        return _ParseTask(item.id, options, timeout, item.data)
+    if isinstance(item, tuple):
+        return _ParseTask(item[0], options, timeout, item[1])
+    return _ParseTask(os.fspath(item), options, timeout)
 
 
 def _parse_one(task: _ParseTask) -> Result:
     try:
         with _time_limit(task.timeout, task.path), _gc_paused():
-            doc = parse(_read(task.path, task.options), path=task.path, options=task.options)
+            data = _read(task.path, task.options) if task.data is None else task.data
+            doc = parse(data, path=task.path, options=task.options)
     except Exception as exc:  # one bad file never stops the batch
         return Result(task.path, failure=Failure.of(task.path, exc))
     return Result(task.path, document=doc)
 
 
 def parse_many(
-    paths: Iterable[str | os.PathLike[str]],
+    paths: Iterable[str | os.PathLike[str] | TextInput | tuple[str, str | bytes]],
     *,
     jobs: int | None = None,
     options: ParseOptions | None = None,
@@ -363,18 +391,20 @@ def parse_many(
     ``paths`` is consumed lazily, so it may be a generator over a huge
     corpus. A file that cannot be read or parsed gives a Result with
     ``failure`` set; it never stops the others. With ``timeout`` (seconds),
-    a file that takes longer fails with ``TimeLimitError``.
+    a file that takes longer fails with ``TimeLimitError``. An item may
+    also be a text rather than a path: a :class:`TextInput` or an
+    ``(id, str_or_bytes)`` pair, whose Result is named by the id.
     """
     n = default_jobs() if jobs is None else max(1, jobs)
     _check_timeout(timeout, n)
     _warm_up(n, options)
-    tasks = (_ParseTask(os.fspath(p), options, timeout) for p in paths)
+    tasks = (_task_of(p, options, timeout) for p in paths)
     for _task, result in _ordered_map(
         _parse_one,
         tasks,
         n,
         lambda t, e: Result(t.path, failure=_crashed(t.path, e)),
-        lambda t: _file_size(t.path),
+        lambda t: _file_size(t.path) if t.data is None else len(t.data),
     ):
         yield result
 
@@ -572,6 +602,7 @@ class _ConvertTask:
     problem: str | None = None
     problem_class: str = "InputError"
     timeout: float | None = None
+    with_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -597,7 +628,7 @@ def _inside(path: str, root: str) -> bool:
 def _write_atomic(target: str, data: bytes) -> None:
     """Write ``data`` to ``target`` via a temporary file in the same folder
     and a rename, so an interrupted run never leaves half a file."""
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".speechtree-", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -659,8 +690,8 @@ def _convert_one(task: _ConvertTask) -> FileOutcome:
             doc = parse(data, path=task.rel, options=task.options)
             out = (
                 doc.to_json_bytes() + b"\n"  # what render(doc, "json") gives, as bytes
-                if task.fmt == "json"
-                else render(doc, task.fmt).encode("utf-8")
+                if task.fmt == "json" and not task.with_text
+                else render(doc, task.fmt, with_text=task.with_text).encode("utf-8")
             )
         try:
             os.makedirs(parent, exist_ok=True)
@@ -698,6 +729,8 @@ class Summary:
     uncounted: int = 0  # kept outputs that could not be read back to count
     seconds: float = 0.0
     errors_file: str = ""
+    #: Set when the failure log could not be written in full (a full disk).
+    log_error: str = ""
 
     def add(self, o: FileOutcome) -> None:
         self.files += 1
@@ -731,8 +764,10 @@ class Summary:
             lines.append(f"kept outputs not counted (cannot be read): {self.uncounted}")
         if self.symlink_loops:
             lines.append(f"symbolic link loops not followed: {self.symlink_loops}")
-        if self.failed:
+        if self.failed and not self.log_error:
             lines.append(f"failures are listed in {self.errors_file}")
+        if self.log_error:
+            lines.append(f"error: {self.log_error}")
         return "\n".join(lines)
 
 
@@ -744,6 +779,9 @@ def _check_dirs(input_dir: Path, output_dir: Path, existing: Existing) -> None:
     if output_dir.exists() and input_dir.resolve() == output_dir.resolve():
         raise OutputDirError("the output folder must differ from the input folder",
                              path=str(output_dir))
+    if output_dir.exists() and _inside(str(input_dir.resolve()), str(output_dir.resolve())):
+        raise OutputDirError("the input folder is inside the output folder, which would be "
+                             "written into it", path=str(input_dir))
     if existing == "refuse" and output_dir.is_dir() and any(output_dir.iterdir()):
         raise OutputDirError(
             "output folder is not empty; pass --overwrite to replace outputs "
@@ -775,6 +813,7 @@ def convert_folder(
     options: ParseOptions | None = None,
     on_outcome: Callable[[FileOutcome], None] | None = None,
     timeout: float | None = None,
+    with_text: bool = False,
 ) -> Summary:
     """Convert every file under ``input_dir`` matching ``pattern`` into
     ``output_dir``, mirroring the tree (``a/b/x.txt`` → ``a/b/x.json``).
@@ -808,6 +847,31 @@ def convert_folder(
     except OSError as exc:
         raise OutputDirError(exc.strerror or str(exc), path=str(out_dir)) from None
     out_root = os.path.realpath(out_dir)
+    with locked_folder(out_root):
+        # Checked again under the lock: two batches started together both
+        # saw an empty folder before either held it.
+        _check_dirs(in_dir, out_dir, existing)
+        if existing != "refuse":
+            remove_leftovers(out_root)  # from a batch that was killed
+        return _convert_locked(in_dir, out_dir, out_root, pattern, fmt, n, existing, table,
+                               options, on_outcome, timeout, with_text)
+
+
+def _convert_locked(
+    in_dir: Path,
+    out_dir: Path,
+    out_root: str,
+    pattern: str,
+    fmt: str,
+    n: int,
+    existing: Existing,
+    table: str | os.PathLike[str] | None,
+    options: ParseOptions | None,
+    on_outcome: Callable[[FileOutcome], None] | None,
+    timeout: float | None,
+    with_text: bool = False,
+) -> Summary:
+    """:func:`convert_folder` once it holds the output folder."""
     _warm_up(n, options)
     suffix = FORMAT_SUFFIX[fmt]
     walk = WalkStats()
@@ -820,6 +884,13 @@ def convert_folder(
         for f in iter_inputs(
             in_dir, pattern, exclude=out_dir, suffix=suffix, stats=walk, skip_files=skip
         ):
+            problem, problem_class = f.problem, f.problem_class
+            top = f.rel.split("/", 1)[0]
+            if problem is None and (top == ERRORS_FILE or output_rel(f.rel, suffix) == ERRORS_FILE):
+                problem, problem_class = (
+                    f"its output would take the place of the failure log {ERRORS_FILE}",
+                    "OutputNameClash",
+                )
             yield _ConvertTask(
                 src=os.path.join(in_dir, f.rel),
                 rel=f.rel,
@@ -828,53 +899,101 @@ def convert_folder(
                 existing=existing,
                 want_rows=table is not None,
                 options=options,
-                problem=f.problem,
-                problem_class=f.problem_class,
+                problem=problem,
+                problem_class=problem_class,
                 timeout=timeout,
+                with_text=with_text,
             )
 
     # The failure log, like the outputs, is written beside its target and
     # renamed into place (also when the run is interrupted).
     try:
-        fd, err_tmp = tempfile.mkstemp(dir=out_root, prefix=".speechtree-", suffix=".tmp")
+        log = _FailureLog(out_root)
     except OSError as exc:
         raise OutputDirError(exc.strerror or str(exc), path=str(out_dir)) from None
     try:
         writer = TableWriter(table) if table is not None else None
     except OSError as exc:
-        os.close(fd)
-        os.unlink(err_tmp)
+        log.discard()
         raise OutputDirError(f"cannot write the table: {exc.strerror or exc}",
                              path=str(table)) from None
     try:
-        with os.fdopen(fd, "wb") as errors:
-            for _task, outcome in _ordered_map(
-                _convert_one,
-                tasks(),
-                n,
-                lambda t, e: FileOutcome(t.rel, "failed", _crashed(t.rel, e)),
-                lambda t: _file_size(t.src),
-            ):
-                if outcome.failure is not None:
-                    errors.write(outcome.failure.to_json() + b"\n")
-                if writer is not None and outcome.rows:
-                    writer.write(outcome.rows)
-                summary.add(outcome)
-                if on_outcome is not None:
-                    on_outcome(outcome)
-        os.chmod(err_tmp, OUTPUT_MODE)
-        os.replace(err_tmp, os.path.join(out_root, ERRORS_FILE))
+        for _task, outcome in _ordered_map(
+            _convert_one,
+            tasks(),
+            n,
+            lambda t, e: FileOutcome(t.rel, "failed", _crashed(t.rel, e)),
+            lambda t: _file_size(t.src),
+        ):
+            if outcome.failure is not None:
+                log.write(outcome.failure.to_json() + b"\n")
+            if writer is not None and outcome.rows:
+                writer.write(outcome.rows)
+            summary.add(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
     except BaseException:
         if writer is not None:
             writer.abort()
-        try:
-            os.chmod(err_tmp, OUTPUT_MODE)
-            os.replace(err_tmp, os.path.join(out_root, ERRORS_FILE))
-        except OSError:
-            pass
+        log.close()
         raise
+    log.close()
+    summary.log_error = log.error
     if writer is not None:
         writer.close()
     summary.symlink_loops = walk.symlink_loops
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+class _FailureLog:
+    """``_errors.jsonl``, written line by line to a temporary file and renamed
+    into place at the end. A write that fails (a full disk) is undone to the
+    last whole line and logging stops there: what was written stays valid
+    JSON Lines, and :attr:`error` says what happened and how much is missing."""
+
+    def __init__(self, out_root: str) -> None:
+        self.target = os.path.join(out_root, ERRORS_FILE)
+        self.fd, self.tmp = tempfile.mkstemp(dir=out_root, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+        self.size = 0  # bytes of whole lines written
+        self.failed: OSError | None = None
+        self.lost = 0
+        self.error = ""
+
+    def write(self, line: bytes) -> None:
+        if self.failed is None:
+            try:
+                view = memoryview(line)
+                while view:
+                    view = view[os.write(self.fd, view):]
+                self.size += len(line)
+                return
+            except OSError as exc:
+                self.failed = exc
+                try:
+                    os.ftruncate(self.fd, self.size)
+                except OSError:
+                    pass
+        self.lost += 1
+
+    def close(self) -> None:
+        """Close the log and move it into place; any problem goes to :attr:`error`."""
+        os.close(self.fd)
+        try:
+            os.chmod(self.tmp, OUTPUT_MODE)
+            os.replace(self.tmp, self.target)
+        except OSError as exc:
+            self.discard()
+            self.error = f"cannot write {self.target}: {exc.strerror or exc}"
+            return
+        if self.failed is not None:
+            self.error = (
+                f"{self.target} is incomplete: {self.lost} failure(s) could not be recorded "
+                f"({self.failed.strerror or self.failed})"
+            )
+
+    def discard(self) -> None:
+        try:
+            os.unlink(self.tmp)
+        except OSError:
+            pass

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import regex
 
 from .models import Block, Document, Node, Span
+from .whitespace import WHITESPACE, char_class
 
 #: Characters that carry no text: whitespace, and the invisible format
 #: characters the normaliser drops (zero-width space/joiners, word joiner,
@@ -37,19 +38,20 @@ _BREAK = regex.compile(r"\r\n?|\n")
 _MAX_PER_KIND = 5
 
 
-_BLANKS = "[\\s" + "".join(sorted(ZERO_WIDTH)) + "]+"
-_EDGE_BLANKS = regex.compile(f"^{_BLANKS}|{_BLANKS}$")
-_ALL_BLANKS = regex.compile(_BLANKS)
+_BLANK_CHARS = WHITESPACE + "".join(sorted(ZERO_WIDTH))
+_ALL_BLANKS = regex.compile(char_class("".join(sorted(ZERO_WIDTH))) + "+")
 
 
 def strip_blank(text: str) -> str:
-    """``text`` without blanks (whitespace, zero-width characters) at its edges."""
-    return str(_EDGE_BLANKS.sub("", text))
+    """``text`` without blanks (whitespace, zero-width characters) at its edges.
+    (str.strip: a ``blanks$`` pattern retried from every blank of a long run
+    inside the text was quadratic.)"""
+    return text.strip(_BLANK_CHARS)
 
 
 def is_blank(ch: str) -> bool:
     """True for a character an outline may leave out (whitespace, zero-width)."""
-    return ch.isspace() or ch in ZERO_WIDTH
+    return ch in WHITESPACE or ch in ZERO_WIDTH
 
 
 def _is_edge(ch: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -13,7 +14,7 @@ from . import __version__
 from .cli_options import input_format as _input_format
 from .cli_options import input_format_option
 from .decode import read_limited
-from .errors import SpeechtreeError
+from .errors import SpeechtreeError, display_path
 from .models import json_schema
 from .options import DEFAULT_MAX_BYTES, ParseOptions
 from .parser import parse, parse_file
@@ -33,18 +34,26 @@ EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, what a shell reports)
 class _Group(click.Group):
     """The ``speechtree`` group: Ctrl-C in any command ends with one line and
     exit 130, not click's ``Aborted!`` and exit 1 (which ``lint`` uses for
-    "problems found")."""
+    "problems found"); standard output that cannot be written, with one line
+    and exit 73."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a write error shows here, not in a traceback at exit
+            return result
         except KeyboardInterrupt:
             click.echo("speechtree: interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
+        except OSError as exc:  # standard output on a full disk, /dev/full, a closed pipe
+            # Nothing more can reach it: point it at /dev/null so that the
+            # interpreter's own flush at exit stays quiet too.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _fail("<stdout>", f"cannot write: {exc.strerror or exc}", EXIT_OUTPUT)
 
 
 def _fail(where: str, message: str, code: int) -> NoReturn:
-    click.echo(f"speechtree: error: {where}: {message}", err=True)
+    click.echo(f"speechtree: error: {display_path(where)}: {message}", err=True)
     sys.exit(code)
 
 
@@ -83,6 +92,8 @@ def parse_cmd(file: str, fmt: str, output: str, encoding: str | None, strict_dec
     opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, strict_decode=strict_decode,
                         input_format=_input_format(input_format))
     where = "<stdin>" if file == "-" else file
+    if file != "-" and output != "-" and _same_file(file, output):
+        _fail(output, "is the input file: refusing to overwrite it", EXIT_OUTPUT)
     try:
         if file == "-":
             doc = parse(read_limited(sys.stdin.buffer, max_bytes), path=None, options=opts)
@@ -106,6 +117,13 @@ def parse_cmd(file: str, fmt: str, output: str, encoding: str | None, strict_dec
             _fail(output, f"cannot write: {exc.strerror or exc}", EXIT_OUTPUT)
 
 
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # the output does not exist yet (or the input does not)
+        return False
+
+
 @main.command("schema")
 def schema_cmd() -> None:
     """Print the JSON Schema of the output."""
@@ -115,6 +133,10 @@ def schema_cmd() -> None:
 from .cli_batch import batch_cmd  # noqa: E402 - commands in their own modules
 
 main.add_command(batch_cmd)
+
+from .cli_serve import serve_cmd  # noqa: E402 - loads the web app only when run
+
+main.add_command(serve_cmd)
 
 from . import cli_check  # noqa: E402, F401 - registers lint and diff on main
 

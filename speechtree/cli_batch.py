@@ -29,10 +29,12 @@ from .batch import (
     convert_folder,
     count_inputs,
 )
+from .batch_texts import convert_table
 from .cli_options import input_format as _input_format
 from .cli_options import input_format_option
 from .errors import SpeechtreeError
 from .options import DEFAULT_MAX_BYTES, ParseOptions
+from .readers.tables import TABLE_INPUT_SUFFIXES
 from .rows import TABLE_SUFFIXES
 
 #: Exit codes of ``batch`` (documented in docs/batch.md). Kept here rather
@@ -107,6 +109,14 @@ class _Bar:
               "(TimeLimitError) [default: no limit].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @input_format_option
+@click.option("--text-column", default=None, metavar="NAME",
+              help="INPUT is a table of texts (.csv/.tsv/.jsonl/.parquet): parse this column "
+              "of every row.")
+@click.option("--id-column", "id_columns", multiple=True, metavar="NAME",
+              help="With --text-column: name each row's output by these columns (repeatable); "
+              "they lead the --table rows too [default: the row number].")
+@click.option("--with-text", is_flag=True,
+              help="Write the text the spans point into in each output (source.text).")
 def batch_cmd(
     input_dir: Path,
     output_dir: Path,
@@ -122,8 +132,14 @@ def batch_cmd(
     timeout: float | None,
     quiet: bool,
     input_format: str,
+    text_column: str | None,
+    id_columns: tuple[str, ...],
+    with_text: bool,
 ) -> None:
     """Convert every file under INPUT_DIR into OUTPUT_DIR, in parallel.
+
+    With --text-column, INPUT_DIR is a table of texts instead and each row
+    becomes OUTPUT_DIR/ID.json.
 
     Without --overwrite or --skip-existing, a non-empty OUTPUT_DIR is refused.
     Files that fail are listed in OUTPUT_DIR/_errors.jsonl and the exit code
@@ -145,14 +161,28 @@ def batch_cmd(
         if bar is not None:
             bar.step()
 
+    if text_column is None and input_dir.suffix.lower() in TABLE_INPUT_SUFFIXES \
+            and input_dir.is_file():
+        raise click.UsageError(f"{input_dir} is a table of texts: name the column that holds "
+                               "the texts with --text-column")
+    if id_columns and text_column is None:
+        raise click.UsageError("--id-column goes with --text-column")
     try:
-        if show_bar and input_dir.is_dir():
-            # Counting is a walk over names only; it buys the bar its ETA.
-            bar = _Bar(count_inputs(input_dir, output_dir, pattern, table))
-        summary = convert_folder(
-            input_dir, output_dir, pattern=pattern, fmt=fmt, jobs=jobs, existing=mode,
-            table=table, options=opts, on_outcome=step, timeout=timeout,
-        )
+        if text_column is not None:
+            summary = convert_table(
+                input_dir, output_dir, text_column=text_column, id_columns=id_columns,
+                fmt=fmt, jobs=jobs, existing=mode, table=table, options=opts,
+                on_outcome=step, timeout=timeout, with_text=with_text,
+            )
+        else:
+            if show_bar and input_dir.is_dir():
+                # Counting is a walk over names only; it buys the bar its ETA.
+                bar = _Bar(count_inputs(input_dir, output_dir, pattern, table))
+            summary = convert_folder(
+                input_dir, output_dir, pattern=pattern, fmt=fmt, jobs=jobs, existing=mode,
+                table=table, options=opts, on_outcome=step, timeout=timeout,
+                with_text=with_text,
+            )
     except SpeechtreeError as exc:
         click.echo(f"speechtree: error: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -171,4 +201,6 @@ def batch_cmd(
     elif summary.failed:
         click.echo(f"speechtree: {summary.failed} of {summary.files} files failed; "
                    f"see {output_dir / ERRORS_FILE}", err=True)
-    sys.exit(EXIT_FAILURES if summary.failed else EXIT_OK)
+    if quiet and summary.log_error:
+        click.echo(f"speechtree: error: {summary.log_error}", err=True)
+    sys.exit(EXIT_FAILURES if summary.failed or summary.log_error else EXIT_OK)

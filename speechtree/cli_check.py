@@ -143,8 +143,9 @@ def lint_cmd(files: tuple[str, ...], fmt: str, pattern: str, select: tuple[str, 
                 click.echo(d.format())
         collected.extend(diags)
     if fmt == "json":
-        dumped = [d.model_dump(mode="json") for d in collected]
-        click.echo(orjson.dumps(dumped, option=orjson.OPT_INDENT_2).decode("utf-8"))
+        from .lint_report import to_json
+
+        click.echo(to_json(collected), nl=False)
     elif fmt == "github":
         from .lint_report import github
 

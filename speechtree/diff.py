@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
@@ -30,7 +30,9 @@ import regex
 from pydantic import BaseModel
 
 from .models import Document, Node
+from .printable import printable
 from .styles import DEFAULT_TABLE, StyleTable
+from .whitespace import class_body
 
 ChangeKind = Literal["added", "removed", "moved", "retitled"]
 KINDS: tuple[ChangeKind, ...] = ("added", "removed", "moved", "retitled")
@@ -39,7 +41,7 @@ KINDS: tuple[ChangeKind, ...] = ("added", "removed", "moved", "retitled")
 #: pair as the same node reworded.
 DEFAULT_SIMILARITY = 0.6
 
-_NOT_KEY = regex.compile(r"[\p{P}\p{S}\s]+")
+_NOT_KEY = regex.compile(r"[\p{P}\p{S}" + class_body() + "]+")
 
 
 class NodeRef(BaseModel):
@@ -80,7 +82,7 @@ class DiffResult(BaseModel):
         """One line per change, ``-``/``+``/``>``/``~`` first; empty when the outlines agree."""
         if self.same:
             return ""
-        lines = [f"--- {self.a}", f"+++ {self.b}"]
+        lines = [f"--- {printable(self.a)}", f"+++ {printable(self.b)}"]
         for c in self.changes:
             lines.append(_text_line(c))
         summary = ", ".join(f"{n} {k}" for k, n in self.counts().items() if n)
@@ -96,7 +98,7 @@ def _label(ref: NodeRef) -> str:
     title = ref.title
     if len(title) > TEXT_TITLE_WIDTH:
         title = title[: TEXT_TITLE_WIDTH - 1] + "…"
-    return f"{ref.marker}{title}"
+    return printable(f"{ref.marker}{title}")
 
 
 def _text_line(c: Change) -> str:
@@ -108,8 +110,8 @@ def _text_line(c: Change) -> str:
     assert a is not None and b is not None
     if c.kind == "retitled":
         return f"~ retitled  a:{a.line} b:{b.line}  {_label(a)} → {_label(b)}"
-    where_a = a.parent or "top level"
-    where_b = b.parent or "top level"
+    where_a = printable(a.parent or "top level")
+    where_b = printable(b.parent or "top level")
     how = f"under {where_a} → under {where_b}" if where_a != where_b else f"within {where_b}"
     return f"> moved     a:{a.line} b:{b.line}  {_label(b)} ({how})"
 
@@ -175,23 +177,19 @@ class _Aligner:
         self._similar()
 
     def _in_order(self) -> None:
-        sm = difflib.SequenceMatcher(
-            None, [f.key for f in self.a], [f.key for f in self.b], autojunk=False
-        )
-        for block in sm.get_matching_blocks():
-            for k in range(block.size):
-                if self.a[block.a + k].key:
-                    self.pair(block.a + k, block.b + k)
+        for i, j in _in_order_pairs([f.key for f in self.a], [f.key for f in self.b]):
+            if self.a[i].key:
+                self.pair(i, j)
 
     def _same_title(self) -> None:
-        waiting: dict[str, list[int]] = {}
+        waiting: dict[str, deque[int]] = {}
         for f in self.free_b():
             if f.key:
-                waiting.setdefault(f.key, []).append(f.index)
+                waiting.setdefault(f.key, deque()).append(f.index)
         for f in self.free_a():
             js = waiting.get(f.key)
             if js:
-                self.pair(f.index, js.pop(0))
+                self.pair(f.index, js.popleft())
 
     def _parents_paired(self, fa: _Flat, fb: _Flat) -> bool:
         if fa.parent is None or fb.parent is None:
@@ -203,12 +201,12 @@ class _Aligner:
 
     def _same_place(self) -> None:
         # In document order, so a parent is paired before its children look.
-        waiting: dict[tuple[int | None, int, str, int], list[int]] = {}
+        waiting: dict[tuple[int | None, int, str, int], deque[int]] = {}
         for fb in self.free_b():
             if fb.node.ordinal is not None:
                 speech = fb.speech if fb.parent is None else -1  # roots pair by speech
                 key = (fb.parent, speech, self._family(fb.node), fb.node.ordinal)
-                waiting.setdefault(key, []).append(fb.index)
+                waiting.setdefault(key, deque()).append(fb.index)
         for fa in self.free_a():
             if fa.node.ordinal is None:
                 continue
@@ -218,7 +216,7 @@ class _Aligner:
             speech = fa.speech if fa.parent is None else -1
             js = waiting.get((parent_b, speech, self._family(fa.node), fa.node.ordinal))
             if js:
-                self.pair(fa.index, js.pop(0))
+                self.pair(fa.index, js.popleft())
 
     def _similar(self) -> None:
         free_a = [f for f in self.free_a() if f.key]
@@ -269,6 +267,55 @@ class _Aligner:
             keep = _longest_increasing(order)
             out.update(i for k, (_, i) in enumerate(members) if k not in keep)
         return out
+
+
+#: Up to this many cells (len(a) × len(b)), a stretch is aligned by difflib;
+#: on larger ones its longest-match search is quadratic or worse when titles
+#: repeat (a chain of 一是 items: 111 s for 0.4 MB).
+_DIFFLIB_CELLS = 1_000_000
+
+
+def _in_order_pairs(ka: list[str], kb: list[str]) -> Iterator[tuple[int, int]]:
+    """Pairs ``(i, j)`` with ``ka[i] == kb[j]``, in order on both sides.
+
+    difflib's matching blocks for outlines of an ordinary size. A larger
+    stretch is first trimmed of its common start and end, then split at the
+    keys found once on each side that keep their order (patience diff: a
+    longest increasing run), and each gap is aligned the same way; a large
+    gap without such anchors is left to the later passes (which pair equal
+    titles in order). Linear for a document against itself, O(n log n) for
+    the anchors."""
+    stack = [(0, len(ka), 0, len(kb))]
+    while stack:
+        a0, a1, b0, b1 = stack.pop()
+        if (a1 - a0) * (b1 - b0) <= _DIFFLIB_CELLS:
+            sm = difflib.SequenceMatcher(None, ka[a0:a1], kb[b0:b1], autojunk=False)
+            for block in sm.get_matching_blocks():
+                for k in range(block.size):
+                    yield a0 + block.a + k, b0 + block.b + k
+            continue
+        while a0 < a1 and b0 < b1 and ka[a0] == kb[b0]:
+            yield a0, b0
+            a0, b0 = a0 + 1, b0 + 1
+        while a0 < a1 and b0 < b1 and ka[a1 - 1] == kb[b1 - 1]:
+            a1, b1 = a1 - 1, b1 - 1
+            yield a1, b1
+        if a0 == a1 or b0 == b1:
+            continue
+        count_a, count_b = Counter(ka[a0:a1]), Counter(kb[b0:b1])
+        once_b = {kb[j]: j for j in range(b0, b1) if count_b[kb[j]] == 1}
+        cands = [
+            (i, once_b[ka[i]]) for i in range(a0, a1) if count_a[ka[i]] == 1 and ka[i] in once_b
+        ]
+        keep = _longest_increasing([j for _, j in cands])
+        anchors = [c for k, c in enumerate(cands) if k in keep]
+        pi, pj = a0, b0
+        for i, j in anchors:
+            yield i, j
+            stack.append((pi, i, pj, j))
+            pi, pj = i + 1, j + 1
+        if anchors:
+            stack.append((pi, a1, pj, b1))
 
 
 def _longest_increasing(seq: list[int]) -> set[int]:

@@ -65,3 +65,14 @@ class LimitError(InputError):
 
 class TimeLimitError(SpeechtreeError):
     """One file of a batch took longer than the per-file time limit (``--timeout``)."""
+
+
+def display_path(path: str) -> str:
+    """``path`` as valid Unicode: bytes of a file name that is not UTF-8
+    (which Python holds as lone surrogates) shown as ``\\xNN``, so that the
+    name can be written to JSON or a terminal."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path

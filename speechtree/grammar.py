@@ -62,8 +62,14 @@ class _ToStyle(Transformer[Token, tuple[str, int | None]]):
                     ordinal = int(child)
                 elif child.type == "CIRCLED":
                     ordinal = _circled_value(str(child))
+                elif child.type == "PAREN_NUM":
+                    ordinal = ord(str(child)) - 0x2474 + 1
                 elif child.type == "SEQ_WORD":
                     ordinal = SEQUENCE_ORDINALS[str(child)]
+                elif child.type == "STEM":
+                    ordinal = STEMS.index(str(child)) + 1
+                elif child.type in ("ROMAN", "ROMAN_ASCII"):
+                    ordinal = roman_value(str(child))
         if data == "fangmian":
             ordinal = 1
         elif data == "fangmian_other":
@@ -115,6 +121,18 @@ def chinese_numeral(n: int) -> str:
     elif h and u:
         out += "零"
     return out + (digits[u] if u else "")
+
+
+#: The ten heavenly stems, in order: 甲 is 1.
+STEMS = "甲乙丙丁戊己庚辛壬癸"
+_ROMAN_ASCII = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def roman_value(text: str) -> int:
+    """Ⅰ-Ⅻ, ⅰ-ⅻ (one code point each) or I-XII."""
+    if len(text) == 1 and 0x2160 <= ord(text) <= 0x217B:
+        return (ord(text) - 0x2160) % 16 + 1
+    return _ROMAN_ASCII.index(text) + 1
 
 
 def _circled_value(ch: str) -> int:

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .models import Document, Node
 from .offsets import line_starts
+from .printable import printable
 from .speeches import is_annex
 from .styles import DEFAULT_TABLE, STYLES, StyleTable
 
@@ -42,7 +43,8 @@ class Diagnostic(BaseModel):
 
     def format(self) -> str:
         """The ruff/flake8 form: ``file:line:col: CODE message``."""
-        return f"{self.file}:{self.line}:{self.col}: {self.code} {self.message}"
+        # (printable: a message may quote the text, and this form goes to terminals)
+        return printable(f"{self.file}:{self.line}:{self.col}: {self.code} {self.message}")
 
 
 @dataclass(frozen=True)
@@ -393,6 +395,28 @@ def _half_bracket(state: LintState) -> Iterator[Finding]:
             )
 
 
+#: Ordinal systems outside GB/T 9704's four levels, and what to write instead.
+_NONSTANDARD: dict[str, str] = {
+    "stem_dun": "一、",
+    "paren_stem": "（一）",
+    "roman": "一、",
+    "cn_bare": "一、",
+    "paren_num": "（1）",
+}
+
+
+def _nonstandard(state: LintState) -> Iterator[Finding]:
+    for s in state.nodes:
+        node = s.node
+        instead = _NONSTANDARD.get(node.style)
+        if instead is not None:
+            yield Finding(
+                node.span.start,
+                f"{node.marker}: not one of the GB/T 9704 levels (write {instead} or the "
+                "level it stands for)",
+            )
+
+
 _HALF = frozenset("().")
 _FULL = frozenset("（）．")
 
@@ -458,6 +482,8 @@ RULES: tuple[Rule, ...] = (
          _mixed_marker),
     Rule("ST306", "half-bracket", "a closing bracket alone: 1） where （1） is standard",
          _half_bracket),
+    Rule("ST307", "nonstandard-ordinal", "an ordinal system outside GB/T 9704: 甲、 Ⅰ、 一␣ ⑴",
+         _nonstandard),
 )
 
 CODES: tuple[str, ...] = tuple(r.code for r in RULES)

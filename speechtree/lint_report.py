@@ -1,4 +1,4 @@
-"""Lint output: diagnostics as GitHub workflow annotations and as SARIF 2.1.0."""
+"""Lint output: diagnostics as JSON, GitHub workflow annotations and SARIF 2.1.0."""
 
 from __future__ import annotations
 
@@ -7,10 +7,18 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
+import orjson
+
 from .lint import RULES, Diagnostic
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/speechtree/"
+
+
+def to_json(diags: Iterable[Diagnostic]) -> str:
+    """What ``lint --format json`` prints: one list of diagnostics, indented."""
+    dumped = [d.model_dump(mode="json") for d in diags]
+    return orjson.dumps(dumped, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
 
 
 def _gh_data(text: str) -> str:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from .grammar import classify, marker_parser
+from .grammar import STEMS, classify, marker_parser
 from .shapes import Grammar, Scanner, build_scanner
 from .styles import LABEL_STYLES, NUMERALS, STYLES, Inline, StyleTable
 
@@ -42,6 +42,17 @@ _WORD_BEFORE_ONE = set("统唯同单万专划均整归合逐之第其初星礼�
 #: Nouns 要X: 三要素, 两要求 are not 三要…
 _YAO_NOUN = set("素求点件务领义旨员闻冲津塞案")
 _OPEN = set("“‘《「『（")
+_STEMS = set(STEMS)
+#: A short noun phrase and 的 before a counted topic that opens a paragraph.
+_GENITIVE_LEAD = re.compile(r"[^\W\d_]{1,6}的(?=第)")
+_AFTER_GENITIVE = frozenset({"di_topic"})
+_BOUNDARY_CHARS = frozenset("，。；：！？、）”’」』…—“‘《「『（")
+#: Styles whose marker must be followed by a space (Style.then says so).
+_BEFORE_SPACE = frozenset(s.name for s in STYLES if "\u3000" in s.then)
+#: Styles that never open a heading run into the text before it.
+_NEVER_RUN_IN = frozenset({"paren_num"})
+#: The longest rest of a line a bare numeral (一　总的目标) may head.
+_BARE_TITLE_MAX = 40
 _QUOTE_CHAR = re.compile("[“‘《「『（”’》」』）]")
 #: How far around a marker to look for the quotes that hold it.
 _QUOTE_REACH = 200
@@ -117,13 +128,31 @@ class Recognizer:
 
     def leading(self, text: str, pos: int = 0) -> Marker | None:
         """The marker that opens ``text`` (or its part from ``pos``), if any."""
-        if pos >= len(text) or text[pos] not in self.start_chars:
-            return None  # most paragraphs: one set lookup says so
+        if pos >= len(text):
+            return None
+        if text[pos] not in self.start_chars:
+            # Most paragraphs: one set lookup says so. A counted topic may
+            # open its paragraph after a short genitive (党八股的第一条罪状是：).
+            g = _GENITIVE_LEAD.match(text, pos) if text[pos] not in _BOUNDARY_CHARS else None
+            if g is None:
+                return None
+            mk = self.leading(text, g.end())
+            return mk if mk is not None and mk.style in _AFTER_GENITIVE else None
         m = self._candidate.match(text, pos)
         if m is None:
             return None
         mk = self._read(m)
         if mk is None or not self._plausible_after(mk, text):
+            return None
+        return mk
+
+    def leading_before_space(self, spaced: str) -> Marker | None:
+        """A marker that only stands before a space (一　总的目标, 5.1 范围),
+        read in a paragraph's text before its spaces are taken out (the
+        offsets are those of the text without them: the marker holds none)."""
+        core = spaced.lstrip(" \u3000")
+        mk = self.leading(core)
+        if mk is None or mk.style not in _BEFORE_SPACE:
             return None
         return mk
 
@@ -134,6 +163,12 @@ class Recognizer:
             return None
         mk = self._read(m)
         if mk is None or mk.is_label or not self.table.style(mk.style).heading:
+            return None
+        if mk.style in _NEVER_RUN_IN:
+            return None  # 瘪三⑻ is a note reference, not a heading run in
+        if mk.style == "di_topic" and mk.ordinal == 1:
+            # …三个阶段之中。第一个阶段，是… : a counted noun inside a
+            # paragraph opens a heading only where it continues a count.
             return None
         return mk if self._plausible_after(mk, text) else None
 
@@ -203,6 +238,14 @@ class Recognizer:
                 return False  # 一、二等奖, 三、四月份
         if mk.style == "arabic_dot" and nxt in ("%", "％"):
             return False
+        if mk.style == "di_comma" and mk.text[-1] == "、" and (nxt == "第" or nxt in _N):
+            return False  # 第三、第四以至最后一仗
+        if mk.style == "stem_dun" and nxt in _STEMS:
+            return False  # 甲、乙双方
+        if mk.style == "cn_bare":
+            # A heading line of its own: short, and no sentence in it.
+            rest = text[mk.end : mk.end + _BARE_TITLE_MAX + 1]
+            return len(rest) <= _BARE_TITLE_MAX and "。" not in rest
         return True
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import regex
@@ -56,8 +57,6 @@ def _expansion(ch: str) -> str:
     cp = ord(ch)
     if 0x3220 <= cp <= 0x3229:  # ㈠-㈩
         return f"（{_CN_DIGITS[cp - 0x3220]}）"
-    if 0x2474 <= cp <= 0x2487:  # ⑴-⒇
-        return f"（{cp - 0x2474 + 1}）"
     if 0x2488 <= cp <= 0x249B:  # ⒈-⒛
         return f"{cp - 0x2488 + 1}."
     return ch
@@ -80,7 +79,9 @@ _CHANGED = "".join(chr(k) for k, v in sorted(_ONE_FOR_ONE.items()) if chr(k) != 
 #         neighbours read the same in the original as in the translation;
 #   enc   enclosed numerals that expand (㈠ → （一）).
 _ZW = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_ENC = "\u3220-\u3229\u2474-\u249b"
+# (⑴-⒇ stay as they are: in running text they are note references, which
+# the grammar tells from list markers by the character itself.)
+_ENC = "\u3220-\u3229\u2488-\u249b"
 _TRIGGER = re.compile("[" + re.escape(_CHANGED) + "\r" + _ZW + " " + _ENC + "]")
 _EDITS = re.compile(
     "(?P<tr>[" + re.escape(_CHANGED) + "]+)"
@@ -96,6 +97,80 @@ _HAN = regex.compile(r"\p{Han}")
 def _is_han(ch: str) -> bool:
     """Is ``ch`` a Han character? (Asked twice per space: cached per character.)"""
     return _HAN.match(ch) is not None
+
+
+def _chars_where(test: object) -> str:
+    """Every BMP character whose (category, name) passes ``test``."""
+    out = []
+    for cp in range(0x21, 0x10000):
+        ch = chr(cp)
+        if test(unicodedata.category(ch), unicodedata.name(ch, "")):  # type: ignore[operator]
+            out.append(ch)
+    return "".join(out)
+
+
+# Look-alikes around an ordinal at a line start (fonts, scans and PDF
+# extraction: ［一］ 【一】 〈一） (1) 1､ 1·), found by Unicode class rather
+# than listed: every bracket-like opening and closing character, every
+# dot-like and comma-like one. Corner brackets and 《》 are quotation and
+# title marks, and 。 ends a sentence: they are left alone.
+_NOT_BRACKETS = "「」『』﹁﹂﹃﹄《》︽︾"
+_OPENERS = _chars_where(
+    lambda cat, name: cat == "Ps" and ("BRACKET" in name or "PARENTHESIS" in name)
+)
+_CLOSERS = _chars_where(
+    lambda cat, name: cat == "Pe" and ("BRACKET" in name or "PARENTHESIS" in name)
+)
+_OPENERS = "".join(c for c in _OPENERS if c not in _NOT_BRACKETS)
+_CLOSERS = "".join(c for c in _CLOSERS if c not in _NOT_BRACKETS)
+_DOTS = "".join(
+    c
+    for c in _chars_where(
+        lambda cat, name: cat.startswith("P")
+        and ("FULL STOP" in name or "MIDDLE DOT" in name or name.endswith(" DOT"))
+    )
+    if c not in "。｡︒"
+) + "•∙"
+_COMMAS = "".join(
+    c for c in _chars_where(lambda cat, name: cat.startswith("P") and "COMMA" in name)
+    if c not in ",，﹐"  # 一， is prose or a 第一， without its 第, not 一、
+)
+_NOTE_OPEN = "〔［["
+_DOTS = "".join(c for c in _DOTS if c not in _OPENERS + _CLOSERS)
+_ORDINAL = "[0-9]{1,3}|[一二三四五六七八九十百零〇○]{1,5}|[甲乙丙丁戊己庚辛壬癸]"
+_LOOKALIKE = re.compile(
+    "^(?P<pre>[ \u3000]*)(?P<open>[" + re.escape(_OPENERS) + "])?"
+    "(?P<num>" + _ORDINAL + ")"
+    "(?:(?P<close>[" + re.escape(_CLOSERS) + "])|(?P<dot>[" + re.escape(_DOTS) + "])"
+    "|(?P<comma>[" + re.escape(_COMMAS) + "]))",
+    re.M,
+)
+#: The look-alikes that are not already the standard form: a text with none
+#: (nearly every text) needs no line-start pass.
+_UNUSUAL = re.compile(
+    "["
+    + re.escape("".join(sorted(set(_OPENERS + _CLOSERS + _DOTS + _COMMAS) - set("（）.、"))))
+    + "]"
+)
+
+
+def _standard_form(m: re.Match[str]) -> str:
+    """The same marker with standard punctuation, character for character."""
+    opened = m.group("open") is not None
+    if opened and m.group("open") in _NOTE_OPEN and m.group("num").isdigit():
+        return m.group()  # 〔1〕 ［1］ [1]: a note number, a style of its own
+    if m.group("close") is not None:
+        head = m.group("pre") + ("（" if opened else "")
+        return head + m.group("num") + "）"
+    if opened:
+        return m.group()  # （1. or 〔一、: nothing to say about it
+    return m.group("pre") + m.group("num") + ("." if m.group("dot") is not None else "、")
+
+
+def _lookalikes(text: str) -> str:
+    if _UNUSUAL.search(text) is None:
+        return text
+    return _LOOKALIKE.sub(_standard_form, text)
 
 
 @dataclass(frozen=True)
@@ -141,4 +216,5 @@ def normalize(original: str) -> Normalized:
     if pos < len(original):
         out.append(original[pos:])
         omap.copy(pos, len(original) - pos)
-    return Normalized(original, "".join(out), omap)
+    # One for one: the offset map holds as it is.
+    return Normalized(original, _lookalikes("".join(out)), omap)

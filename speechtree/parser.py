@@ -15,7 +15,7 @@ from typing import Literal
 
 from . import readers
 from .decode import Decoded, check_text, decode_bytes, read_limited, replaced_warning
-from .errors import InputError, LimitError
+from .errors import InputError, LimitError, display_path
 from .markers import Marker, Recognizer
 from .models import (
     Block,
@@ -44,12 +44,16 @@ from .speeches import (
 )
 from .styles import DEFAULT_TABLE, StyleTable
 from .tree import Built, Event, TreeBuilder
+from .whitespace import WHITESPACE, char_class
 
 _HEADING_END = re.compile(r"[。！？]")
 _ITEM_END = re.compile(r"[。；！？]")
-_LINEBREAK = re.compile(r"[ \t\u3000]*[\r\n]+[\s\u3000]*")
-#: Every space character str.isspace() knows, so no title keeps one at an edge.
-_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+#: A line break and the whitespace after it; the spaces before it are
+#: stripped apart (a pattern opening with ``[ \t\u3000]*`` retried from every
+#: space of a long run that ends in no break: quadratic).
+_LINEBREAK = re.compile("[\r\n]" + char_class() + "*")
+#: Every space character, so no title keeps one at an edge.
+_SPACES = WHITESPACE
 _TRIM_TITLE = "，；：。、！？,;:.!?" + _SPACES
 _LEAD_TRIM = "，：、,:" + _SPACES
 _WS = " \t\r\n\u3000\u00a0\u2003"
@@ -144,7 +148,7 @@ def parse(
 ) -> Document:
     """Parse a speech (text, or bytes in any supported encoding) into its outline."""
     opts = options or DEFAULT_OPTIONS
-    spath = os.fspath(path) if path is not None else None
+    spath = display_path(os.fspath(path)) if path is not None else None
     utf8: bytes | None = None
     decoded: Decoded | None = None
     fmt = "text"
@@ -312,16 +316,14 @@ class _Parser:
     ) -> tuple[Speech, list[OutlineWarning]]:
         paras = ctx.paras
         title_para = choose_title(plan, paras, leads)
-        skip = set(contents)
-        if plan.label_para is not None:
-            skip.add(plan.label_para)
-        if title_para is not None:
-            skip.add(title_para)
+        # Not a copy of ``contents`` per speech: a long table of contents
+        # before many speeches made that quadratic.
+        skip = {plan.label_para, title_para}
 
         events: list[Event] = []
         inline = self.rec.inline
         for i in range(plan.start, plan.end):
-            if i in skip:
+            if i in skip or i in contents:
                 continue
             lead = leads[i]
             start = 0
@@ -346,6 +348,17 @@ class _Parser:
         first_node = nodes[0].span.start if nodes else region_end
 
         preamble: list[Block] = []
+        # A run of contents lines becomes one block, sliced once when the run
+        # ends (re-slicing it from its start at every line was quadratic).
+        run: list[int] = []  # [start, end] of the open contents run
+
+        def close_run() -> None:
+            if run:
+                preamble.append(_new_block(
+                    kind="contents", text=self._clean_block(ctx, *run), span=ctx.span(*run)
+                ))
+                run.clear()
+
         for i in range(plan.start, plan.end):
             a, b = ctx.para_span(paras[i])
             if a >= first_node:
@@ -360,17 +373,18 @@ class _Parser:
                 kind = "contents"
             else:
                 kind = "paragraph"
-            if kind == "contents" and preamble and preamble[-1].kind == "contents":
-                prev = preamble[-1]
-                preamble[-1] = _new_block(
-                    kind="contents",
-                    text=self._clean_block(ctx, prev.span.start, b),
-                    span=ctx.span(prev.span.start, b),
-                )
+            if kind == "contents" and run:
+                run[1] = b
                 continue
             text = self._clean_block(ctx, a, b)
-            if text:
+            if not text:
+                continue
+            close_run()
+            if kind == "contents":
+                run.extend((a, b))
+            else:
                 preamble.append(_new_block(kind=kind, text=text, span=ctx.span(a, b)))
+        close_run()
 
         title = ""
         if title_para is not None:
@@ -450,13 +464,15 @@ def _own_lead_in(text: str, pos: int) -> bool:
     before it, and a full stop before that clause (…。今年要采取四项措施：一要)?"""
     if pos == 0 or text[pos - 1] != "：":
         return False
-    stop = max(text.rfind("。", 0, pos), text.rfind("；", 0, pos))
+    # A full stop after the colon before this one: searched back only to that
+    # colon, not to the paragraph's start for every marker (quadratic).
     colon = text.rfind("：", 0, pos - 1)
-    return stop >= 0 and colon < stop
+    return text.rfind("。", colon + 1, pos) >= 0 or text.rfind("；", colon + 1, pos) >= 0
 
 
 def _clean_title(raw: str) -> str:
     """A title as one line: line breaks inside it removed, edge punctuation dropped."""
     if "\n" in raw or "\r" in raw:
-        raw = _LINEBREAK.sub("", raw)
+        *lines, last = _LINEBREAK.split(raw)
+        raw = "".join([*(line.rstrip(" \t\u3000") for line in lines), last])
     return raw.lstrip(_LEAD_TRIM).rstrip(_TRIM_TITLE)

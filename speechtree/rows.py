@@ -6,7 +6,7 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, NamedTuple
@@ -71,8 +71,13 @@ class TableWriter:
     (or leaving the ``with`` block on an exception) removes it instead.
     """
 
-    def __init__(self, target: str | os.PathLike[str]) -> None:
+    def __init__(
+        self, target: str | os.PathLike[str], *, extra_columns: Iterable[str] = ()
+    ) -> None:
         self.target = Path(target)
+        # Columns before the usual ones (the id columns of a table of texts),
+        # renamed where they would shadow one of them.
+        self.extra = tuple(f"{c}_id" if c in COLUMNS else c for c in extra_columns)
         suffix = self.target.suffix.lower()
         if suffix not in TABLE_SUFFIXES:
             raise ValueError(
@@ -92,7 +97,7 @@ class TableWriter:
                 fd, "w", encoding="utf-8-sig", newline=""
             )
             self._csv = csv.writer(self._fh)
-            self._csv.writerow(COLUMNS)
+            self._csv.writerow((*self.extra, *COLUMNS))
         else:
             self._bin = open(fd, "wb")  # closed in close()/abort()
 
@@ -101,14 +106,16 @@ class TableWriter:
         """The temporary file the rows go to until :meth:`close`."""
         return self._tmp
 
-    def write(self, items: Iterable[Row]) -> None:
+    def write(self, items: Iterable[Row], *, extra: Sequence[object] = ()) -> None:
+        """Write rows; ``extra`` holds the values of the extra columns."""
         if self.kind == "csv":
             for r in items:
-                self._csv.writerow(["" if v is None else v for v in r])
+                self._csv.writerow([*extra, *("" if v is None else v for v in r)])
                 self.count += 1
         else:
+            lead = dict(zip(self.extra, extra, strict=False))
             for r in items:
-                self._bin.write(orjson.dumps(r._asdict()) + b"\n")
+                self._bin.write(orjson.dumps({**lead, **r._asdict()}) + b"\n")
                 self.count += 1
 
     def _fileobj(self) -> io.IOBase:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from .markers import Marker, Recognizer
 from .normalize import WIDE, Normalized
 from .offsets import OffsetMap
+from .styles import Inline
 
 #: A gap of two or more spaces with an ideographic one among them separates
 #: paragraphs inside a line (single-line scrapes use 　　 as the break). The
@@ -99,20 +101,45 @@ def _piece(
         parts.append(norm[pos:b])
         pm.copy(pos, b - pos)
     text = "".join(parts)
-    return Para(text, 0, pm, rec.leading(text), line, blank_before, sl, el)
+    lead = rec.leading(text) or rec.leading_before_space(s)
+    return Para(text, 0, pm, lead, line, blank_before, sl, el)
 
 
-def _concat(rec: Recognizer, a: Para, b: Para) -> Para:
+def _concat(rec: Recognizer, paras: list[Para]) -> Para:
+    """Lines joined into one paragraph (one pass over all of them)."""
     pm = OffsetMap()
-    for p in (a, b):
+    for p in paras:
         if p.pmap is None:
             pm.copy(p.base, len(p.text))
         else:
             pm.extend(p.pmap)
-    text = a.text + b.text
+    text = "".join(p.text for p in paras)
+    a, b = paras[0], paras[-1]
     return Para(
         text, 0, pm, rec.leading(text), a.line, a.blank_before, a.starts_line, b.ends_line,
         True, b.end_line,
+    )
+
+
+#: What :func:`_should_join` reads of a joined paragraph: its opening (the
+#: lead marker), its last 52 characters (a trailing heading), its length up
+#: to 30 and whether it holds a full stop. A view keeps this many characters
+#: at each end, so each line joined costs its own length, not the paragraph's.
+_VIEW_EDGE = 128
+
+
+def _joined_view(rec: Recognizer, view: Para, nxt: Para) -> Para:
+    """What :func:`_should_join` needs of ``view`` joined with ``nxt``: the
+    text itself while short; else its ends, with a ``。`` between them when
+    the part left out held a sentence end."""
+    text = view.text + nxt.text
+    if len(text) > 3 * _VIEW_EDGE:
+        middle = text[_VIEW_EDGE:-_VIEW_EDGE]
+        mid = "。" if _SENTENCE_END.search(middle) else ""
+        text = text[:_VIEW_EDGE] + mid + text[-_VIEW_EDGE:]
+    return Para(
+        text, 0, None, rec.leading(text), view.line, view.blank_before, view.starts_line,
+        nxt.ends_line, True, nxt.end_line,
     )
 
 
@@ -124,7 +151,6 @@ def raw_paragraphs(nt: Normalized, rec: Recognizer) -> list[Para]:
     blank = False
     ws = " " + WIDE
     leading = rec.leading
-    start_chars = rec.start_chars
     for line_no, line in enumerate(norm.split("\n"), 1):
         end = pos + len(line)
         core = line.strip(ws)  # (the line itself when there is nothing to strip)
@@ -133,7 +159,7 @@ def raw_paragraphs(nt: Normalized, rec: Recognizer) -> list[Para]:
         elif " " not in core and WIDE not in core:
             # The common case: one paragraph, at most an indent to take out.
             a = pos + line.find(core[0])
-            lead = leading(core) if core[0] in start_chars else None
+            lead = leading(core)
             out.append(Para(core, a, None, lead, line_no, blank, True, True))
             blank = False
         else:
@@ -202,6 +228,7 @@ def join_broken_lines(rec: Recognizer, paras: list[Para]) -> list[Para]:
     while i < n:
         cur = paras[i]
         i += 1
+        group = [cur]
         while i < n:
             nxt = paras[i]
             # The next paragraph on the line right after, nothing between.
@@ -212,9 +239,12 @@ def join_broken_lines(rec: Recognizer, paras: list[Para]) -> list[Para]:
                 and nxt.line == cur.end_line + 1
             ) or not _should_join(rec, cur, nxt, paras[i + 1] if i + 1 < n else None):
                 break
-            cur = _concat(rec, cur, paras[i])
+            # Joined once at the end: rebuilding the paragraph at every line
+            # made a long run of short lines (a list of names) quadratic.
+            cur = _joined_view(rec, cur, nxt)
+            group.append(nxt)
             i += 1
-        out.append(cur)
+        out.append(group[0] if len(group) == 1 else _concat(rec, group))
     return out
 
 
@@ -250,6 +280,11 @@ def _split_one(rec: Recognizer, p: Para) -> list[Para]:
     cuts = _cuts(rec, text)
     if not cuts:
         return [p]
+    return _cut(rec, p, cuts)
+
+
+def _cut(rec: Recognizer, p: Para, cuts: list[int]) -> list[Para]:
+    """``p`` cut into paragraphs at the offsets ``cuts`` (ascending)."""
     bounds = [0, *cuts, len(p.text)]
     out: list[Para] = []
     for k in range(len(bounds) - 1):
@@ -358,7 +393,168 @@ def _run_in_candidates(rec: Recognizer, text: str, a: int, b: int) -> Iterator[M
             yield mk
 
 
+#: After these a heading glued into running text may start (…。（三）, …2021）二、).
+_GLUE_AFTER = frozenset("。！？）")
+
+
+#: A text has lost its line structure (sections or the whole document on one
+#: line) when most of it stands in paragraphs this long: only there are
+#: headings cut out of running text. In a normal layout, …：（1）…。（2）… is a
+#: list inside its paragraph. (Normal texts of the corpora keep at most a
+#: third of their text in such paragraphs; one-line exports all of it.)
+LOST_LAYOUT_CHARS = 1000
+LOST_LAYOUT_SHARE = 0.5
+
+
+class _OpenSeries:
+    """The heading series open at a point of the document, outermost first:
+    ``(family, last ordinal)``, updated as paragraphs that open with a heading
+    go by (a family seen again closes the series opened after it)."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[str, int]] = []
+
+    def see(self, family: str, ordinal: int) -> None:
+        for k, (fam, _) in enumerate(self.stack):
+            if fam == family:
+                del self.stack[k:]
+                break
+        self.stack.append((family, ordinal))
+
+    def continues(self, family: str, ordinal: int) -> bool:
+        return any(f == family and o + 1 == ordinal for f, o in self.stack)
+
+
+def lost_layout(paras: list[Para]) -> bool:
+    """Has the text lost its line structure (most of it in very long paragraphs)?"""
+    total = sum(len(p.text) for p in paras)
+    long = sum(len(p.text) for p in paras if len(p.text) >= LOST_LAYOUT_CHARS)
+    return total > 0 and long >= LOST_LAYOUT_SHARE * total
+
+
+def split_continuations(rec: Recognizer, paras: list[Para]) -> list[Para]:
+    """Split paragraphs where a heading was glued into the text before it
+    because the line structure was lost (a one-line export, a PDF page).
+
+    The shape of a marker is not enough; the count licenses the split: a
+    heading is cut out when its ordinal continues a series open at that point
+    of the document (…。（三） while （二） is the last open （） heading), or
+    starts a series that another member in the same paragraph goes on
+    (…。（一）…。（二）…). It may stand after a full stop, a closing bracket or a
+    removed space (a page number, a gap) — or anywhere when it goes on the
+    series the paragraph itself opens with a block-only marker (一、总体要求二、…).
+    """
+    table = rec.table
+    open_series = _OpenSeries()
+    out: list[Para] = []
+    for k, p in enumerate(paras):
+        after = paras[k + 1].lead if k + 1 < len(paras) else None
+        pieces = _split_continuing(rec, p, open_series, after)
+        for piece in pieces:
+            mk = piece.lead
+            if mk is not None and mk.is_label and mk.ordinal is not None:
+                open_series.stack.clear()  # a new text: its numbering starts afresh
+                open_series.see("label:" + mk.style, mk.ordinal)
+            elif mk is not None and mk.ordinal is not None:
+                st = table.style(mk.style)
+                if st.heading:
+                    open_series.see(st.family, mk.ordinal)
+        out.extend(pieces)
+    return out
+
+
+def _split_continuing(
+    rec: Recognizer, p: Para, open_series: _OpenSeries, after: Marker | None
+) -> list[Para]:
+    """``p`` cut where the count licenses it; ``after`` opens the next paragraph."""
+    text = p.text
+    if len(text) < 8:
+        return [p]
+    table = rec.table
+    lead = p.lead
+    lead_fam: str | None = None
+    lead_ord = 0
+    if lead is not None and not lead.is_label and lead.ordinal is not None:
+        st = table.style(lead.style)
+        if st.heading:
+            lead_fam, lead_ord = st.family, lead.ordinal
+    # Candidates: heading markers at glue points, in order.
+    cands: list[tuple[int, Marker, str]] = []
+    start = lead.end if lead is not None else 1
+    positions = (m.start() for m in _start_points(rec).finditer(text, max(1, start)))
+    for i in positions:
+        if i >= len(text):
+            continue
+        prev = text[i - 1]
+        glued = prev in _GLUE_AFTER or (p.pmap is not None and p.norm_start(i) > p.norm_end(i - 1))
+        if not glued and lead_fam is None and prev != "：" and text[i] not in "一1":
+            continue
+        mk = rec.heading_at(text, i)
+        if mk is None and glued and prev != "）":
+            label = rec.leading(text, i)  # 。篇二：在…的讲话: a compilation label
+            if label is not None and label.is_label and label.ordinal is not None:
+                cands.append((i, label, "label:" + label.style))
+            continue
+        if mk is None or mk.ordinal is None or mk.end >= len(text):
+            continue
+        st = table.style(mk.style)
+        if not glued and mk.ordinal == 1 and (prev == "：" or st.inline is Inline.NEVER):
+            # …工作：（一）…, 意见一、…: a first heading after a lead-in or
+            # straight after a title; licensed only if its second member follows.
+            glued = True
+        if not glued and lead_fam is None:
+            continue
+        if not glued and not (
+            st.family == lead_fam and mk.style == lead.style and st.inline is Inline.NEVER  # type: ignore[union-attr]
+        ):
+            continue
+        cands.append((i, mk, st.family))
+    if not cands:
+        return [p]
+    # Which candidates the count licenses.
+    cuts: list[int] = []
+    local: dict[str, int] = {}  # series opened inside this paragraph
+    if lead_fam is not None:
+        local[lead_fam] = lead_ord
+    inline_seen = {(m.style, m.ordinal) for m in rec.inline(text, start)}
+    for k, (i, mk, fam) in enumerate(cands):
+        n = mk.ordinal
+        assert n is not None
+        if mk.is_label:
+            if n == 1 or local.get(fam, -1) + 1 == n or open_series.continues(fam, n):
+                cuts.append(i)
+                local[fam] = n
+            continue
+        if local.get(fam, -1) + 1 == n or (fam not in local and open_series.continues(fam, n)):
+            if n > 1 and (mk.style, n - 1) in inline_seen and not _member_cut(cuts, cands, mk, n):
+                continue  # an in-paragraph list going on (…：（一）…；（二）…)
+            cuts.append(i)
+            local[fam] = n
+        elif n == 1 and fam != lead_fam and (
+            any(m2.style == mk.style and m2.ordinal == 2 for _, m2, _ in cands[k + 1 :])
+            or (after is not None and after.style == mk.style and after.ordinal == 2)
+        ):
+            cuts.append(i)
+            local[fam] = 1
+    if not cuts:
+        return [p]
+    return _cut(rec, p, cuts)
+
+
+@functools.lru_cache(maxsize=8)
+def _start_points(rec: Recognizer) -> re.Pattern[str]:
+    """Where a marker can start."""
+    return re.compile("[" + re.escape("".join(sorted(rec.start_chars))) + "]")
+
+
+def _member_cut(cuts: list[int], cands: list[tuple[int, Marker, str]], mk: Marker, n: int) -> bool:
+    """Was the member before ``mk`` itself cut out as a heading?"""
+    return any(i in cuts and m.style == mk.style and m.ordinal == n - 1 for i, m, _ in cands)
+
+
 def segment(nt: Normalized, rec: Recognizer) -> list[Para]:
     paras = raw_paragraphs(nt, rec)
     paras = join_broken_lines(rec, paras)
+    if lost_layout(paras):
+        return split_continuations(rec, split_run_ins(rec, paras))
     return split_run_ins(rec, paras)

@@ -151,6 +151,18 @@ class Grammar:
     def max_len(self, seq: Sequence[Piece]) -> int:
         return sum(self._piece_max(p) for p in seq)
 
+    def min_len(self, seq: Sequence[Piece]) -> int:
+        return sum(self._piece_min(p) for p in seq)
+
+    def _piece_min(self, p: Piece) -> int:
+        if isinstance(p, Lit):
+            return len(p.text)
+        if isinstance(p, Cls):
+            return p.lo
+        if isinstance(p, Alt):
+            return min(map(len, p.options))
+        return min(self.min_len(s) for _, s in self.rules[p.name])
+
     def _piece_max(self, p: Piece) -> int:
         if isinstance(p, Lit):
             return len(p.text)
@@ -343,8 +355,12 @@ def build_scanner(
     # Characters that leave the same shapes are one kind, tried as one branch.
     bodies: dict[str, list[str]] = {}
     for ch, per_style in rests.items():
+        # A style whose shapes are all longer goes first (一方面 before the
+        # bare 一): re takes the first alternative that fits.
         ordered = sorted(
-            per_style.items(), key=lambda kv: max(map(grammar.max_len, kv[1])), reverse=True
+            per_style.items(),
+            key=lambda kv: (min(map(grammar.min_len, kv[1])), max(map(grammar.max_len, kv[1]))),
+            reverse=True,
         )
         body = "|".join(
             _with_context(grammar, styles.get(name) if context else None, tails, True)

@@ -44,14 +44,26 @@ class Style:
     #: A look-ahead the text after the marker must pass (``(?![0-9.])``: 1.5
     #: is a figure, not 1.), also written into the scanners.
     then: str = ""
+    #: Items of a list after the body (notes): at the top level, unless the
+    #: list comes right under a heading of its own.
+    top_level: bool = False
 
 
 #: Chinese numeral characters (a marker's numeral does not continue one).
 NUMERALS = "一二三四五六七八九十百零〇○"
 _NUM = NUMERALS
 _FIGURE = "0123456789."
+#: What may not follow a clause number (5.1, 5.1.1): more digits, or a unit
+#: that makes it a figure (2.5亿, 3.5%).
+_CLAUSE_THEN = "(?![0-9.%％万亿千倍元个年月日号米吨])"
+_LATIN = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 STYLES: tuple[Style, ...] = (
+    Style("stem_dun", "甲、", "stem_dun", True, Inline.NEVER, 0, "heavenly stem",
+          not_after="甲乙丙丁戊己庚辛壬癸"),
+    Style("paren_stem", "（甲）", "paren_stem", True, Inline.NEVER, 0, "heavenly stem in brackets"),
+    Style("roman", "Ⅰ、", "roman", True, Inline.NEVER, 0, "Roman numeral",
+          not_after=_LATIN, then="(?![A-Za-z0-9])"),
     Style("di_part", "第一部分", "di_part", True, Inline.NEVER, 0, "part"),
     Style("di_chapter", "第一章", "di_chapter", True, Inline.NEVER, 0, "chapter"),
     Style("di_section", "第一节", "di_section", True, Inline.NEVER, 1, "section"),
@@ -60,6 +72,8 @@ STYLES: tuple[Style, ...] = (
           not_after=_NUM),
     Style("cn_dot", "一.", "cn_dun", True, Inline.NEVER, 1, "level 1, non-standard dot",
           not_after=_NUM, then="(?![0-9.])"),
+    Style("cn_bare", "一", "cn_dun", True, Inline.NEVER, 1,
+          "bare numeral before spaces, short heading", not_after=_NUM, then="(?=[ \u3000])"),
     Style("di_article", "第一条", "di_article", True, Inline.NEVER, 2, "article",
           running=True),
     Style("paren_cn", "（一）", "paren_cn", True, Inline.BOUNDARY, 2, "GB/T level 2"),
@@ -68,7 +82,14 @@ STYLES: tuple[Style, ...] = (
           not_after=_FIGURE, then="(?![0-9.])"),
     Style("arabic_dun", "1、", "arabic_dot", True, Inline.NEVER, 3, "level 3, 、 form",
           not_after=_FIGURE, then="(?![0-9])"),
+    Style("decimal2", "5.1", "decimal2", True, Inline.NEVER, 3, "clause number 5.1",
+          not_after=_FIGURE, then="(?=[ \u3000])"),  # 2.5 alone is a figure
+    Style("decimal3", "5.1.1", "decimal3", True, Inline.NEVER, 4, "clause number 5.1.1",
+          not_after=_FIGURE, then=_CLAUSE_THEN),
+    Style("decimal4", "5.1.1.1", "decimal4", True, Inline.NEVER, 5, "clause number 5.1.1.1",
+          not_after=_FIGURE, then=_CLAUSE_THEN),
     Style("paren_arabic", "（1）", "paren_arabic", True, Inline.BOUNDARY, 4, "GB/T level 4"),
+    Style("paren_num", "⑴", "paren_arabic", True, Inline.BOUNDARY, 4, "（1） as one character"),
     Style("arabic_rparen", "1）", "paren_arabic", True, Inline.NEVER, 4, "half bracket",
           not_after=_FIGURE),
     Style("circled", "①", "circled", True, Inline.ANYWHERE, 5, "below （1）"),
@@ -76,12 +97,15 @@ STYLES: tuple[Style, ...] = (
           not_after=_NUM),
     Style("yao", "一要", "directive", False, Inline.WORD, 6, "一要…二要…",
           not_after=_NUM),
+    Style("di_shi", "第一是", "di_shi", False, Inline.BOUNDARY, 6, "第一是…第二是…"),
     Style("qi", "其一", "qi", False, Inline.BOUNDARY, 6, "其一…其二…",
           not_after="尤极", then="(?=[，、：是])"),
     Style("fangmian", "一方面", "fangmian", False, Inline.WORD, 6, "一方面…"),
     Style("fangmian_other", "另一方面", "fangmian", False, Inline.WORD, 6, "…另一方面"),
     Style("sequence", "首先", "sequence", False, Inline.BOUNDARY, 6, "首先…其次…最后",
           then="(?=[，：是要])"),
+    Style("note", "〔1〕", "note", True, Inline.NEVER, 7, "note or reference number",
+          top_level=True),
 )
 
 #: Compilation labels (第一篇 / 篇一) open speeches, not outline nodes.

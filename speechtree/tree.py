@@ -208,6 +208,14 @@ class TreeBuilder:
             fam = style.family
             heading = e.at_start and style.heading
             k = mk.ordinal
+            if heading and style.top_level:
+                # Notes after the body (注释: 〔1〕…) are at the top level; a
+                # list right under a heading (七、参考资料 [1]…) is its child.
+                j = next((j for j, f in enumerate(stack) if f.family == fam), None)
+                if j is not None:
+                    del stack[j + 1 :]
+                elif not (stack and stack[-1].heading and stack[-1].para == e.para - 1):
+                    stack.clear()
             top = stack[-1] if stack else None
             if top is not None and k is not None and top.family == fam and top.ordinal + 1 == k:
                 # The common case, and the first the search below would find:

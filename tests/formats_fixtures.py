@@ -131,3 +131,64 @@ def text_to_html(text: str, title: str = "页面") -> bytes:
 <a href="/about">关于我们</a> 备案号：X000000</div>
 </body></html>"""
     return page.encode("utf-8")
+
+
+def text_to_pdf(
+    paragraphs: list[str], *, columns: int = 1, header: str | None = None,
+    encrypt: str | None = None, lines_per_page: int = 40,
+) -> bytes:
+    """A PDF laid out as a printed document: each paragraph wrapped to the
+    column width with a two-character first-line indent, a running header
+    and a page number ``- N -`` on every page, ``columns`` columns side by
+    side. Uses reportlab's built-in STSong-Light (no font file needed)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    font, size = "STSong-Light", 12.0
+    pdfmetrics.registerFont(UnicodeCIDFont(font))
+    width, height = A4
+    margin, gutter = 72.0, 24.0
+    col_w = (width - 2 * margin - gutter * (columns - 1)) / columns
+    lines: list[tuple[str, float]] = []  # (text, x offset inside the column)
+    for para in paragraphs:
+        indent = 2 * size
+        rest = para
+        while rest:
+            avail = col_w - indent
+            n = 1
+            while n < len(rest) and pdfmetrics.stringWidth(rest[: n + 1], font, size) <= avail:
+                n += 1
+            lines.append((rest[:n], indent))
+            rest, indent = rest[n:], 0.0
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4, encrypt=encrypt)
+    per_page = lines_per_page * columns
+    for page_no, first in enumerate(range(0, len(lines), per_page), 1):
+        c.setFont(font, 10)
+        if header:
+            c.drawString(margin, height - 40, header)
+        c.drawCentredString(width / 2, 30, f"- {page_no} -")
+        c.setFont(font, size)
+        for k, (text, dx) in enumerate(lines[first : first + per_page]):
+            col, row = divmod(k, lines_per_page)
+            x = margin + col * (col_w + gutter) + dx
+            c.drawString(x, height - margin - row * size * 1.5, text)
+        c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def image_only_pdf() -> bytes:
+    """A 'scanned' PDF: pages with drawings and no text layer."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4)
+    for _ in range(2):
+        c.rect(72, 72, 400, 600, fill=1)
+        c.showPage()
+    c.save()
+    return out.getvalue()

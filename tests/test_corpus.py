@@ -106,3 +106,25 @@ def test_family_documents(family_scores: dict[str, Any]) -> None:
     assert not low
     right = sum(s["pred_speeches"] == s["gold_speeches"] for s in docs.values())
     assert right >= FAMILY_FLOOR["speeches"]
+
+
+@pytest.fixture(scope="module")
+def one_line_scores(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The dev corpus as a database export gives it: every document on one line."""
+    flat = tmp_path_factory.mktemp("one_line")
+    for gold in sorted(corpus_dir.glob("*.gold.tsv")):
+        name = gold.name.removesuffix(".gold.tsv")
+        text = (corpus_dir / f"{name}.txt").read_text(encoding="utf-8")
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        (flat / f"{name}.txt").write_text("".join(lines) + "\n", encoding="utf-8")
+        (flat / gold.name).write_text(gold.read_text(encoding="utf-8"), encoding="utf-8")
+    return _score_dir(flat, corpus_dir, tmp_path_factory.mktemp("one_line_pred"))
+
+
+def test_one_line_documents(one_line_scores: dict[str, Any]) -> None:
+    # Issue 9 item 3: the outline recovered from the markers alone, with the
+    # precision of a normal layout (a split needs the count to go on).
+    t = one_line_scores["total"]
+    assert t["tp"] / t["pred"] >= 0.99
+    assert _f1(t) >= 0.97
+    assert t["depth_ok"] / (t["tp"] or 1) >= 0.86

@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -59,8 +60,9 @@ def _binary(env: str, *names: str) -> str | None:
     return next((p for p in map(shutil.which, names) if p), None)
 
 
-@pytest.fixture(scope="module")
-def driver() -> Iterator[WebDriver]:
+@contextmanager
+def chromium(*flags: str, prefs: dict[str, Any] | None = None) -> Iterator[WebDriver]:
+    """Headless Chromium with a fresh profile (skips the test without one)."""
     browser = _binary("SPEECHTREE_CHROMIUM", "chromium", "chromium-browser")
     chromedriver = _binary("SPEECHTREE_CHROMEDRIVER", "chromedriver")
     if not browser or not chromedriver:
@@ -68,8 +70,10 @@ def driver() -> Iterator[WebDriver]:
     opts = webdriver.ChromeOptions()
     opts.binary_location = browser
     with tempfile.TemporaryDirectory(prefix="speechtree-chromium-") as profile:
-        for flag in [*FLAGS, f"--user-data-dir={profile}"]:
+        for flag in [*FLAGS, *flags, f"--user-data-dir={profile}"]:
             opts.add_argument(flag)
+        if prefs:
+            opts.add_experimental_option("prefs", prefs)
         opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         # Giving both paths keeps Selenium Manager from looking anything up.
         drv = webdriver.Chrome(service=Service(executable_path=chromedriver), options=opts)
@@ -77,6 +81,12 @@ def driver() -> Iterator[WebDriver]:
             yield drv
         finally:
             drv.quit()
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[WebDriver]:
+    with chromium() as drv:
+        yield drv
 
 
 def _open(driver: WebDriver, doc: Document, tmp_path: Path, name: str = "page.html") -> None:

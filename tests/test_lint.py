@@ -125,6 +125,16 @@ CASES: list[tuple[str, str, list[tuple[int, int, str]]]] = [
         [(1, 1, "ST306"), (2, 1, "ST306")],
     ),
     (
+        "ST307_nonstandard_ordinals",
+        "甲、总的方针\n一、减轻负担\n二、改进方法\n乙、具体安排\nⅠ、生产\nⅡ、销售\n",
+        [(1, 1, "ST307"), (4, 1, "ST307"), (5, 1, "ST307"), (6, 1, "ST307")],
+    ),
+    (
+        "ST307_not_for_stems_in_prose",
+        "一、总体要求\n甲乙两校先行试点，甲、乙双方签约。\n二、重点任务\n",
+        [],
+    ),
+    (
         "ST303_not_for_figures",
         "一、总体要求\n4、5月份增长较快。\n二、重点任务\n",
         [],

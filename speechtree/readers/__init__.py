@@ -14,18 +14,22 @@ import os
 
 from .base import Extracted, FormatError, Heading, MissingExtraError, Reader
 from .docx import DocxReader
+from .html import HtmlReader
+from .pdf import PdfReader
 from .refused import ImageReader, OleReader, RtfReader
 
 #: In the order they are tried on a file's first bytes.
 READERS: tuple[Reader, ...] = (
     DocxReader(),
+    PdfReader(),
     OleReader(),
+    HtmlReader(),
     RtfReader(),
     ImageReader(),
 )
 
 #: The formats ``input_format`` / ``--input-format`` can name.
-INPUT_FORMATS: tuple[str, ...] = ("text", "docx")
+INPUT_FORMATS: tuple[str, ...] = ("text", "docx", "pdf", "html")
 
 #: Suffixes the folder walk of ``batch`` takes by default: plain text and
 #: every format a reader reads (or refuses with a message worth seeing).

@@ -330,3 +330,25 @@ style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 </body>
 </html>
 """
+
+
+# -- parts of the page, for the web app (speechtree.web) ----------------------
+
+#: The page's stylesheet and script, for a server to send as files (a strict
+#: Content-Security-Policy forbids inline ones there).
+STYLESHEET = _CSS
+SCRIPT = _JS
+
+
+def outline_fragment(doc: Document) -> str:
+    """The outline pane's HTML (the ``#outline`` content, without the
+    warnings), every piece of document text escaped."""
+    return _outline(doc)
+
+
+def text_fragment(doc: Document) -> str:
+    """The text pane's HTML (the ``#text`` content), as :func:`render_html` lays it out."""
+    text = doc.original_text
+    if text is None:
+        raise ValueError("the text pane needs a Document from parse() (no original text)")
+    return f'<div class="src">{_text_pane(text, doc, _targets(doc))}</div>'

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..models import Document, Node
+from ..printable import printable
 from .names import speech_name
 
 # One colour per outline level, cycling for deep trees; standard ANSI colours
@@ -51,8 +52,8 @@ class _Lines:
         style = level_style(node.level)
         row = Text()
         row.append(prefix + (_LAST if last else _BRANCH), style=_GUIDE_STYLE)
-        row.append(node.marker, style=f"bold {style}")
-        row.append(node.title, style=style)
+        row.append(printable(node.marker), style=f"bold {style}")
+        row.append(printable(node.title), style=style)
         self.rows.append((node.span.line, row))
         inner = prefix + (_SPACE if last else _PIPE)
         if self.with_text:
@@ -62,7 +63,7 @@ class _Lines:
                 if line.strip():
                     text_row = Text()
                     text_row.append(guide, style=_GUIDE_STYLE)
-                    text_row.append(line.strip(), style=_TEXT_STYLE)
+                    text_row.append(printable(line.strip()), style=_TEXT_STYLE)
                     self.rows.append((None, text_row))
         for i, child in enumerate(node.children):
             self.node(child, inner, i == len(node.children) - 1)
@@ -86,7 +87,7 @@ def render_tree(
     rows = _Lines(with_text)
     for si, sp in enumerate(doc.speeches):
         head = Text()
-        head.append(speech_name(sp, si), style="bold")
+        head.append(printable(speech_name(sp, si)), style="bold")
         rows.rows.append((sp.span.line, head))
         for i, node in enumerate(sp.sections):
             rows.node(node, "", i == len(sp.sections) - 1)
