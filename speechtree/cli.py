@@ -107,7 +107,10 @@ def parse_cmd(file: str, fmt: str, output: str, encoding: str | None, strict_dec
     # A file named by -o is not a terminal: auto colour means none there.
     # Decided once, so that click does not strip the colour FORCE_COLOR asked for.
     colored = use_color(color) if output == "-" else bool(color)
-    out = render(doc, fmt, with_text=with_text, color=colored)
+    try:
+        out = render(doc, fmt, with_text=with_text, color=colored)
+    except SpeechtreeError as exc:  # (indented JSON too large for the tree's depth)
+        _fail(where, exc.message, exc.exit_code)
     if output == "-":
         click.echo(out, nl=False, color=colored)
     else:

@@ -6,7 +6,6 @@ FastAPI and uvicorn are imported inside the command, so ``speechtree
 
 from __future__ import annotations
 
-import ipaddress
 import sys
 
 import click
@@ -15,6 +14,8 @@ from .options import DEFAULT_MAX_BYTES
 
 
 def _loopback(host: str) -> bool:
+    import ipaddress
+
     if host == "localhost":
         return True
     try:

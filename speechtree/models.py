@@ -130,7 +130,14 @@ class Document(BaseModel):
         return self.to_json_bytes(indent=indent).decode("utf-8")
 
     def to_json_bytes(self, *, indent: bool = True) -> bytes:
-        """:meth:`to_json` as UTF-8 bytes, for writing to a file."""
+        """:meth:`to_json` as UTF-8 bytes, for writing to a file.
+
+        Indented JSON grows with the depth of each node (a 100-level chain of
+        一是 items: 1 GB from a 1 MB input); when the indentation alone would
+        pass :data:`MAX_INDENTED_JSON_PER_CHAR` per character of the source
+        (and 64 MiB), a LimitError says so before anything is built."""
+        if indent:
+            _check_indented_size(self)
         opt = orjson.OPT_INDENT_2 if indent else 0
         # Every field is str, int, bool, None, list or a model, so the
         # Python-mode dump is already JSON data (and a third faster to make).
@@ -176,6 +183,32 @@ def _without_absent_text(d: dict[str, Any]) -> dict[str, Any]:
     if d["source"].get("text") is None:
         d["source"].pop("text", None)
     return d
+
+
+#: Indented JSON may hold at most this many bytes of indentation per
+#: character of the source text (or 64 MiB, whichever is more).
+MAX_INDENTED_JSON_PER_CHAR = 64
+_MIN_INDENTED_LIMIT = 64 * 1024 * 1024
+
+
+def _check_indented_size(doc: Document) -> None:
+    """Raise LimitError when indenting ``doc``'s JSON would take too much:
+    a node at level L sits 2L+1 containers deep and has about 22 lines, so its
+    indentation is about 88·L + 104 bytes."""
+    from .errors import LimitError  # (errors imports nothing; kept local all the same)
+
+    limit = max(_MIN_INDENTED_LIMIT, MAX_INDENTED_JSON_PER_CHAR * doc.source.length)
+    total = 0
+    for path, _ in doc.walk():
+        total += 88 * (len(path) - 1) + 104
+        if total > limit:
+            raise LimitError(
+                f"indented JSON of this outline would take over {limit:,} bytes of "
+                f"indentation ({MAX_INDENTED_JSON_PER_CHAR} per character of the input, "
+                "64 MiB at least): its tree is too deep; write compact JSON "
+                "(to_json(indent=False)) instead",
+                path=doc.source.path,
+            )
 
 
 _M = TypeVar("_M", bound=BaseModel)

@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .styles import STYLES
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+#: About 3.5 GB of models at most; real documents have a few thousand nodes.
+DEFAULT_MAX_NODES = 1_000_000
 
 #: What a reader can take an input as (speechtree.readers); None: by content.
 InputFormat = Literal["text", "docx", "pdf", "html"]
@@ -29,6 +31,12 @@ class ParseOptions(BaseModel):
     )
     max_bytes: int = Field(
         default=DEFAULT_MAX_BYTES, gt=0, description="Reject inputs larger than this."
+    )
+    max_nodes: int = Field(
+        default=DEFAULT_MAX_NODES,
+        gt=0,
+        description="Reject inputs whose outline has more nodes (each costs about 3.5 KB "
+        "of memory while parsing), instead of running out of memory.",
     )
     disabled_styles: frozenset[str] = Field(
         default=frozenset(), description="Marker styles (by name) not to recognise."

@@ -230,6 +230,7 @@ class _Parser:
         self.options = options
         self.rec = Recognizer(table)
         self.builder = TreeBuilder(table)
+        self.n_nodes = 0  # across the speeches so far (options.max_nodes)
 
     def run(self, text: str, source: Source) -> Document:
         nt = normalize(text)
@@ -348,6 +349,12 @@ class _Parser:
             if leads[i] is None and is_annex(paras[i].text)
         )
         built, tree_warnings = self.builder.build(events, resets)
+        self.n_nodes += len(built)
+        if self.n_nodes > self.options.max_nodes:  # before the models, which cost the most
+            raise LimitError(
+                f"the outline has over {self.options.max_nodes:,} nodes "
+                "(each costs about 3.5 KB of memory; raise the limit with ParseOptions.max_nodes)"
+            )
 
         region_start = ctx.para_span(paras[plan.start])[0]
         region_end = ctx.para_span(paras[plan.end - 1])[1]

@@ -90,7 +90,7 @@ STYLES: tuple[Style, ...] = (
           not_after=_FIGURE, then=_CLAUSE_THEN),
     Style("paren_arabic", "（1）", "paren_arabic", True, Inline.BOUNDARY, 4, "GB/T level 4"),
     Style("paren_num", "⑴", "paren_arabic", True, Inline.BOUNDARY, 4, "（1） as one character"),
-    Style("arabic_rparen", "1）", "paren_arabic", True, Inline.NEVER, 4, "half bracket",
+    Style("arabic_rparen", "1）", "paren_arabic", True, Inline.BOUNDARY, 4, "half bracket",
           not_after=_FIGURE),
     Style("circled", "①", "circled", True, Inline.ANYWHERE, 5, "below （1）"),
     Style("shi", "一是", "directive", False, Inline.WORD, 6, "一是…二是…",

@@ -150,3 +150,39 @@ def test_in_order_pairs_on_large_inputs_are_in_order_and_equal() -> None:
     assert all(a[i] == b[j] for i, j in pairs)
     assert all(j1 < j2 for (_, j1), (_, j2) in pairwise(pairs))
     assert len(pairs) >= 250
+
+
+# -- memory and output size ------------------------------------------------------
+
+
+def test_deep_tree_refuses_indented_json_but_writes_compact() -> None:
+    """A 100-level chain gave 1.02 GB of indented JSON from a 1 MB input."""
+    from speechtree import LimitError
+
+    doc = parse("一是甲二是乙" * 40_000)
+    with pytest.raises(LimitError, match="too deep; write compact JSON"):
+        doc.to_json_bytes()
+    compact = doc.to_json_bytes(indent=False)
+    assert len(compact) < 100 * len("一是甲二是乙" * 40_000)
+    shallow = parse("一、甲\n（一）乙。\n" * 2_000)
+    assert len(shallow.to_json_bytes()) < 64 * 1024 * 1024
+
+
+def test_max_nodes_is_a_clear_error() -> None:
+    from speechtree import LimitError, ParseOptions
+
+    text = "一、甲\n" * 1_200
+    with pytest.raises(LimitError, match="over 1,000 nodes"):
+        parse(text, options=ParseOptions(max_nodes=1_000))
+    assert len(list(parse(text).walk())) >= 1_000
+
+
+def test_cli_json_too_deep_is_one_line(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from speechtree.cli import main
+
+    f = tmp_path / "deep.txt"
+    f.write_text("一是甲二是乙" * 40_000, encoding="utf-8")
+    r = CliRunner().invoke(main, ["parse", str(f)])
+    assert r.exit_code == 4 and r.stderr.count("\n") == 1 and "compact JSON" in r.stderr

@@ -319,3 +319,22 @@ def test_other_formats_through_the_readers(server: Served, corpus_dir: Path) -> 
         else:  # a file the readers refuse: the same error class as the CLI reports
             assert status in (413, 422), p.name
             assert _error(got)["exit_code"] == r.exit_code, p.name
+
+
+def test_serve_without_the_web_extra_names_the_install_command(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # import uvicorn -> ImportError
+    r = CliRunner().invoke(main, ["serve"])
+    assert r.exit_code == 2
+    assert "uvicorn is missing" in r.stderr
+    assert "pip install 'speechtree[web]'" in r.stderr
+
+
+def test_which_hosts_are_loopback() -> None:
+    from speechtree.cli_serve import _loopback
+
+    assert all(map(_loopback, ["127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"]))
+    assert not any(map(_loopback, ["0.0.0.0", "192.168.1.5", "example.org", "::"]))
