@@ -45,6 +45,7 @@ from .speeches import (
     part_labels,
     plan_speeches,
     prose_labels,
+    title_span,
 )
 from .styles import DEFAULT_TABLE, StyleTable
 from .tree import Built, Event, TreeBuilder
@@ -315,9 +316,15 @@ class _Parser:
     ) -> tuple[Speech, list[OutlineWarning]]:
         paras = ctx.paras
         title_para = choose_title(plan, paras, leads)
+        title_last = -1
+        if title_para is not None:
+            title_para, title_last = title_span(
+                paras, leads, title_para,
+                plan.start if plan.label_para is None else plan.label_para + 1, plan.end,
+            )
         # Not a copy of ``contents`` per speech: a long table of contents
         # before many speeches made that quadratic.
-        skip = {plan.label_para, title_para}
+        skip = {plan.label_para, title_para, title_last}
 
         events: list[Event] = []
         inline = self.rec.inline
@@ -372,7 +379,7 @@ class _Parser:
             kind: Literal["label", "title", "paragraph", "contents"]
             if i == plan.label_para:
                 kind = "label"
-            elif i == title_para:
+            elif i == title_para or i == title_last:
                 kind = "title"
             elif i in contents:
                 kind = "contents"
@@ -387,25 +394,32 @@ class _Parser:
             close_run()
             if kind == "contents":
                 run.extend((a, b))
+            elif kind == "title" and preamble and preamble[-1].kind == "title":
+                # a title over two lines: one block
+                start = preamble[-1].span.start
+                preamble[-1] = _new_block(
+                    kind="title", text=self._clean_block(ctx, start, b), span=ctx.span(start, b)
+                )
             else:
                 preamble.append(_new_block(kind=kind, text=text, span=ctx.span(a, b)))
         close_run()
 
         title = ""
-        title_span = None
+        speech_title_span = None
         if title_para is not None:
-            ta, tb = ctx.para_span(paras[title_para])
-            title = clean_title(ctx.original[ta:tb])
-            title_span = ctx.span(ta, tb)
+            ta = ctx.para_span(paras[title_para])[0]
+            tb = ctx.para_span(paras[title_last])[1]
+            title = clean_title(ctx.original[ta:tb]).rstrip("*")
+            speech_title_span = ctx.span(ta, tb)
         roots = [n for n, b in zip(nodes, built, strict=True) if b.parent is None]
         span = ctx.span(region_start, region_end)
         speech = _new_speech(
             label=plan.label,
             title=title,
-            title_span=title_span,
+            title_span=speech_title_span,
             span=span,
             # The metadata stage reads the title, preamble and last lines.
-            metadata=read_metadata(ctx.original, span, title_span, preamble),
+            metadata=read_metadata(ctx.original, span, speech_title_span, preamble),
             preamble=preamble,
             sections=roots,
         )
