@@ -22,7 +22,7 @@ def main(argv: list[str]) -> int:
 
     for speech in doc.speeches:
         print(f"\n# {speech.label or ''} {speech.title}".rstrip())
-        for _path, node in doc.walk():
+        for _path, node in speech.walk():  # this speech's own nodes
             print(f"{'  ' * node.level}{node.marker} {node.title}  (line {node.span.line})")
 
     # What the speaker asks for: the in-paragraph directives (一是, 一要, 首先 …).

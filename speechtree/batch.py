@@ -34,9 +34,8 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 import orjson
-import yaml
 
-from . import readers
+from . import readers, yaml_io
 from .decode import read_limited
 from .errors import InputError, SpeechtreeError, TimeLimitError, display_path
 from .grammar import chinese_numeral
@@ -647,7 +646,7 @@ def _load_existing(path: str, fmt: str) -> Document:
     with open(path, "rb") as fh:
         data = fh.read()
     if fmt == "yaml":
-        return Document.model_validate(yaml.safe_load(data))
+        return Document.model_validate(yaml_io.load(data))
     return Document.from_json(data)
 
 

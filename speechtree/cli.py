@@ -1,25 +1,22 @@
-"""CLI: a thin click layer over the library."""
+"""CLI: a thin click layer over the library.
+
+Only this module and click load for ``speechtree --version`` and ``-h``: each
+command's module is imported when that command runs (``_COMMANDS``), so a
+linter or pre-commit hook that starts the command once per file does not pay
+for every library module each time.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-from pathlib import Path
 from typing import NoReturn
 
 import click
-import orjson
 
-from . import __version__
-from .cli_options import input_format as _input_format
-from .cli_options import input_format_option
-from .decode import read_limited
-from .errors import SpeechtreeError, display_path
-from .models import json_schema
-from .options import DEFAULT_MAX_BYTES, ParseOptions
-from .parser import parse, parse_file
-from .render import RENDERERS, render
-from .render.tree import use_color
+from ._version import __version__
+from .errors import display_path
 
 #: Exit codes (documented in the README).
 EXIT_OK = 0
@@ -31,11 +28,34 @@ EXIT_OUTPUT = 73  # the -o file cannot be written (EX_CANTCREAT)
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, what a shell reports)
 
 
+#: Command name → the module that defines it. A module either registers its
+#: commands on ``main`` when imported or defines ``NAME_cmd``.
+_COMMANDS = {
+    "parse": "cli_parse",
+    "schema": "cli_parse",
+    "batch": "cli_batch",
+    "lint": "cli_check",
+    "diff": "cli_check",
+    "serve": "cli_serve",
+}
+
+
 class _Group(click.Group):
-    """The ``speechtree`` group: Ctrl-C in any command ends with one line and
+    """The ``speechtree`` group: commands load on first use (see ``_COMMANDS``).
+    Ctrl-C in any command ends with one line and
     exit 130, not click's ``Aborted!`` and exit 1 (which ``lint`` uses for
     "problems found"); standard output that cannot be written, with one line
     and exit 73."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(_COMMANDS))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in _COMMANDS:
+            module = importlib.import_module(f".{_COMMANDS[name]}", __package__)
+            if name not in self.commands:  # a module that does not register itself
+                self.add_command(getattr(module, f"{name}_cmd"))
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -62,86 +82,6 @@ def _fail(where: str, message: str, code: int) -> NoReturn:
 def main() -> None:
     """Extract the numbered outline of Chinese speeches and reports."""
 
-
-@main.command("parse")
-# No dir_okay=False: a folder is an input error (exit 3, one line), as in lint.
-@click.argument("file", type=click.Path(allow_dash=True, path_type=str))
-@click.option("-f", "--format", "fmt", type=click.Choice(list(RENDERERS)), default="json",
-              show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=str),
-              default="-", show_default=True, help="Write here instead of standard output.")
-@click.option("--encoding", default=None, help="Decode with this encoding instead of detecting.")
-@click.option("--strict-decode", is_flag=True,
-              help="Refuse bytes not valid in the encoding (default: replace them, with a "
-              "warning).")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
-              show_default=True, help="Reject larger inputs.")
-@click.option("--with-text", is_flag=True,
-              help="markdown/tree: include each node's body text; json/yaml: the text the "
-              "spans point into, as source.text.")
-@click.option("--color/--no-color", default=None,
-              help="tree: colour on or off (default: only on a terminal; NO_COLOR honoured).")
-@input_format_option
-def parse_cmd(file: str, fmt: str, output: str, encoding: str | None, strict_decode: bool,
-              max_bytes: int, with_text: bool, color: bool | None, input_format: str) -> None:
-    """Parse FILE (or - for standard input) and print its outline.
-
-    FILE may be plain text, a Word .docx, a PDF with a text layer or a saved
-    web page; the format is recognised by content (--input-format overrides).
-    """
-    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, strict_decode=strict_decode,
-                        input_format=_input_format(input_format))
-    where = "<stdin>" if file == "-" else file
-    if file != "-" and output != "-" and _same_file(file, output):
-        _fail(output, "is the input file: refusing to overwrite it", EXIT_OUTPUT)
-    try:
-        if file == "-":
-            doc = parse(read_limited(sys.stdin.buffer, max_bytes), path=None, options=opts)
-        else:
-            doc = parse_file(file, options=opts)
-    except SpeechtreeError as exc:
-        _fail(where, exc.message, exc.exit_code)
-    except Exception as exc:  # a bug: say so plainly, never dump a traceback
-        _fail(where, f"internal error ({type(exc).__name__}: {exc}); please report it",
-              EXIT_INTERNAL)
-    # A file named by -o is not a terminal: auto colour means none there.
-    # Decided once, so that click does not strip the colour FORCE_COLOR asked for.
-    colored = use_color(color) if output == "-" else bool(color)
-    try:
-        out = render(doc, fmt, with_text=with_text, color=colored)
-    except SpeechtreeError as exc:  # (indented JSON too large for the tree's depth)
-        _fail(where, exc.message, exc.exit_code)
-    if output == "-":
-        click.echo(out, nl=False, color=colored)
-    else:
-        try:
-            Path(output).write_text(out, encoding="utf-8")
-        except OSError as exc:
-            _fail(output, f"cannot write: {exc.strerror or exc}", EXIT_OUTPUT)
-
-
-def _same_file(a: str, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:  # the output does not exist yet (or the input does not)
-        return False
-
-
-@main.command("schema")
-def schema_cmd() -> None:
-    """Print the JSON Schema of the output."""
-    click.echo(orjson.dumps(json_schema(), option=orjson.OPT_INDENT_2).decode("utf-8"))
-
-
-from .cli_batch import batch_cmd  # noqa: E402 - commands in their own modules
-
-main.add_command(batch_cmd)
-
-from .cli_serve import serve_cmd  # noqa: E402 - loads the web app only when run
-
-main.add_command(serve_cmd)
-
-from . import cli_check  # noqa: E402, F401 - registers lint and diff on main
 
 if __name__ == "__main__":  # pragma: no cover
     main()

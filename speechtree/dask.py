@@ -14,7 +14,12 @@ import os
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-import dask.bag as db
+try:
+    import dask.bag as db
+except ImportError as exc:  # the extra is not installed
+    raise ImportError(
+        "speechtree.dask needs Dask's bags: pip install 'speechtree[dask]'", name=exc.name
+    ) from exc
 
 from .batch import Result, parse_many
 from .options import ParseOptions

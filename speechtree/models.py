@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import orjson
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 if TYPE_CHECKING:
@@ -66,6 +65,29 @@ class Speech(BaseModel):
     span: Span
     preamble: list[Block] = Field(default_factory=list)
     sections: list[Node] = Field(default_factory=list)
+
+    def walk(self) -> Iterator[tuple[tuple[int, ...], Node]]:
+        """This speech's nodes in document order with their paths ``(i, j, …)``,
+        0-based within the speech: ``(2, 0)`` is the first child of its third
+        section. (:meth:`Document.walk` gives the same paths behind the
+        speech's index.)"""
+        return _walk(self.sections, ())
+
+
+def _walk(
+    sections: list[Node], prefix: tuple[int, ...]
+) -> Iterator[tuple[tuple[int, ...], Node]]:
+    """Depth first, in document order, without recursion (outlines can be deep)."""
+    stack: list[tuple[tuple[int, ...], Node]] = [
+        ((*prefix, i), sections[i]) for i in range(len(sections) - 1, -1, -1)
+    ]
+    pop, push = stack.pop, stack.append
+    while stack:
+        path, node = pop()
+        yield path, node
+        kids = node.children
+        for j in range(len(kids) - 1, -1, -1):  # last first: popped in order
+            push(((*path, j), kids[j]))
 
 
 class Source(BaseModel):
@@ -144,26 +166,16 @@ class Document(BaseModel):
         return orjson.dumps(_without_absent_text(self.model_dump()), option=opt)
 
     def to_yaml(self) -> str:
-        return yaml.safe_dump(
-            self.to_dict(), allow_unicode=True, sort_keys=False, width=1_000_000
-        )
+        from .yaml_io import dump  # local import: YAML loads only when asked for
+
+        return dump(self.to_dict())
 
     def walk(self) -> Iterator[tuple[tuple[int, ...], Node]]:
         """Every node in document order with its path: ``(speech, i, j, …)``,
         0-based, so ``(0, 2, 0)`` is the first child of the third section of
         the first speech."""
         for si, sp in enumerate(self.speeches):
-            secs = sp.sections
-            stack: list[tuple[tuple[int, ...], Node]] = [
-                ((si, i), secs[i]) for i in range(len(secs) - 1, -1, -1)
-            ]
-            pop, push = stack.pop, stack.append
-            while stack:
-                path, node = pop()
-                yield path, node
-                kids = node.children
-                for j in range(len(kids) - 1, -1, -1):  # last first: popped in order
-                    push(((*path, j), kids[j]))
+            yield from _walk(sp.sections, (si,))
 
     def rows(self, *, file: str | None = None) -> list[Row]:
         """One flat row per node, in document order (see :mod:`speechtree.rows`)."""

@@ -6,15 +6,41 @@ A renderer takes the Document and keyword options and returns text. The CLI's
 
 from __future__ import annotations
 
+import importlib
+import os
+import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..models import Document
-from .html import render_html
-from .markdown import render_markdown
-from .tree import render_tree
+if TYPE_CHECKING:
+    from ..models import Document
 
 Renderer = Callable[..., str]
+
+
+def _lazy(module: str, name: str) -> Renderer:
+    """A renderer whose module is imported on first use: ``parse -f json``
+    need not load the views (rich alone costs more than parsing a page)."""
+
+    def call(doc: Document, **options: Any) -> str:
+        fn: Renderer = getattr(importlib.import_module(module, __name__), name)
+        return fn(doc, **options)
+
+    call.__name__ = call.__qualname__ = name
+    return call
+
+
+def use_color(color: bool | None) -> bool:
+    """``None`` means auto: colour only on a terminal, honouring the
+    ``NO_COLOR`` and ``FORCE_COLOR`` conventions (NO_COLOR wins)."""
+    if color is not None:
+        return color
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(sys.stdout, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def _json(doc: Document, *, with_text: bool = False, **_: Any) -> str:
@@ -40,9 +66,9 @@ def _with_source_text(doc: Document, with_text: bool) -> Document:
 RENDERERS: dict[str, Renderer] = {
     "json": _json,
     "yaml": _yaml,
-    "markdown": render_markdown,
-    "tree": render_tree,
-    "html": render_html,
+    "markdown": _lazy(".markdown", "render_markdown"),
+    "tree": _lazy(".tree", "render_tree"),
+    "html": _lazy(".html", "render_html"),
 }
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from .. import offsets
 from ..models import Document, Node
+from .names import speech_name
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def _outline(doc: Document) -> str:
     ids = {id(node): f"n{k}" for k, (_, node) in enumerate(doc.walk())}
     items = []
     for si, sp in enumerate(doc.speeches):
-        name = " ".join(p for p in (sp.label, sp.title) if p) or f"Speech {si + 1}"
+        name = speech_name(sp, si)
         kids = "".join(_node_item(n, ids) for n in sp.sections)
         items.append(
             f'<li class="speech"><a class="node" href="#t-s{si}" data-id="s{si}" '

@@ -7,6 +7,7 @@ from typing import Any
 import regex
 
 from ..models import Block, Document, Node, Speech
+from .names import speech_name
 
 # Characters that start inline constructs in CommonMark (emphasis, links, raw
 # HTML, code, tables/strikethrough in common extensions); ``&`` only where it
@@ -47,8 +48,7 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def _speech_heading(sp: Speech, index: int) -> str:
-    parts = [p for p in (sp.label, sp.title) if p]
-    return escape(" ".join(parts)) if parts else f"Speech {index + 1}"
+    return escape(speech_name(sp, index))
 
 
 def _node_lines(node: Node, depth: int, with_text: bool) -> list[str]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import sys
 from typing import Any
 
 from rich.console import Console
@@ -12,6 +10,8 @@ from rich.text import Text
 
 from ..models import Document, Node
 from ..printable import printable
+from . import use_color
+from .names import speech_name
 
 # One colour per outline level, cycling for deep trees; standard ANSI colours
 # so they survive any terminal and any colour theme.
@@ -25,19 +25,6 @@ _BRANCH, _LAST, _PIPE, _SPACE = "├─ ", "└─ ", "│  ", "   "
 
 def level_style(level: int) -> str:
     return LEVEL_STYLES[(level - 1) % len(LEVEL_STYLES)]
-
-
-def use_color(color: bool | None) -> bool:
-    """``None`` means auto: colour only on a terminal, honouring the
-    ``NO_COLOR`` and ``FORCE_COLOR`` conventions."""
-    if color is not None:
-        return color
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    isatty = getattr(sys.stdout, "isatty", None)
-    return bool(isatty and isatty())
 
 
 class _Lines:
@@ -84,11 +71,9 @@ def render_tree(
     ``color`` True/False forces ANSI colour on or off, None decides by whether
     standard output is a terminal."""
     rows = _Lines(with_text)
-    for sp in doc.speeches:
+    for si, sp in enumerate(doc.speeches):
         head = Text()
-        head.append(printable(" ".join(p for p in (sp.label, sp.title) if p))
-                    or "(untitled speech)",
-                    style="bold")
+        head.append(printable(speech_name(sp, si)), style="bold")
         rows.rows.append((sp.span.line, head))
         for i, node in enumerate(sp.sections):
             rows.node(node, "", i == len(sp.sections) - 1)

@@ -1,0 +1,90 @@
+"""CLI: ``speechtree parse`` and ``speechtree schema``, loaded when one of them runs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+import orjson
+
+from .cli import EXIT_INTERNAL, EXIT_OUTPUT, _fail, main
+from .cli_options import input_format as _input_format
+from .cli_options import input_format_option
+from .decode import read_limited
+from .errors import SpeechtreeError
+from .models import json_schema
+from .options import DEFAULT_MAX_BYTES, ParseOptions
+from .parser import parse, parse_file
+from .render import RENDERERS, render, use_color
+
+
+@main.command("parse")
+# No dir_okay=False: a folder is an input error (exit 3, one line), as in lint.
+@click.argument("file", type=click.Path(allow_dash=True, path_type=str))
+@click.option("-f", "--format", "fmt", type=click.Choice(list(RENDERERS)), default="json",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=str),
+              default="-", show_default=True, help="Write here instead of standard output.")
+@click.option("--encoding", default=None, help="Decode with this encoding instead of detecting.")
+@click.option("--strict-decode", is_flag=True,
+              help="Refuse bytes not valid in the encoding (default: replace them, with a "
+              "warning).")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
+              show_default=True, help="Reject larger inputs.")
+@click.option("--with-text", is_flag=True,
+              help="markdown/tree: include each node's body text; json/yaml: the text the "
+              "spans point into, as source.text.")
+@click.option("--color/--no-color", default=None,
+              help="tree: colour on or off (default: only on a terminal; NO_COLOR honoured).")
+@input_format_option
+def parse_cmd(file: str, fmt: str, output: str, encoding: str | None, strict_decode: bool,
+              max_bytes: int, with_text: bool, color: bool | None, input_format: str) -> None:
+    """Parse FILE (or - for standard input) and print its outline.
+
+    FILE may be plain text, a Word .docx, a PDF with a text layer or a saved
+    web page; the format is recognised by content (--input-format overrides).
+    """
+    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, strict_decode=strict_decode,
+                        input_format=_input_format(input_format))
+    where = "<stdin>" if file == "-" else file
+    if file != "-" and output != "-" and _same_file(file, output):
+        _fail(output, "is the input file: refusing to overwrite it", EXIT_OUTPUT)
+    try:
+        if file == "-":
+            doc = parse(read_limited(sys.stdin.buffer, max_bytes), path=None, options=opts)
+        else:
+            doc = parse_file(file, options=opts)
+    except SpeechtreeError as exc:
+        _fail(where, exc.message, exc.exit_code)
+    except Exception as exc:  # a bug: say so plainly, never dump a traceback
+        _fail(where, f"internal error ({type(exc).__name__}: {exc}); please report it",
+              EXIT_INTERNAL)
+    # A file named by -o is not a terminal: auto colour means none there.
+    # Decided once, so that click does not strip the colour FORCE_COLOR asked for.
+    colored = use_color(color) if output == "-" else bool(color)
+    try:
+        out = render(doc, fmt, with_text=with_text, color=colored)
+    except SpeechtreeError as exc:  # (indented JSON too large for the tree's depth)
+        _fail(where, exc.message, exc.exit_code)
+    if output == "-":
+        click.echo(out, nl=False, color=colored)
+    else:
+        try:
+            Path(output).write_text(out, encoding="utf-8")
+        except OSError as exc:
+            _fail(output, f"cannot write: {exc.strerror or exc}", EXIT_OUTPUT)
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # the output does not exist yet (or the input does not)
+        return False
+
+
+@main.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of the output."""
+    click.echo(orjson.dumps(json_schema(), option=orjson.OPT_INDENT_2).decode("utf-8"))

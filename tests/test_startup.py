@@ -1,0 +1,54 @@
+"""Start-up: what each command imports before it does any work.
+
+The ratios themselves are measured by ``benchmarks/startup.py`` (timing is too
+noisy for a test); this holds the structure that makes them: a command loads
+only the modules it uses.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = ROOT / "examples" / "speeches" / "county_work_meeting.txt"
+
+_PROBE = """
+import json, sys
+from speechtree.cli import main
+try:
+    main(sys.argv[1:], prog_name="speechtree")
+except SystemExit:
+    pass
+sys.stdout = sys.__stdout__
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def _modules_after(*args: str) -> set[str]:
+    r = subprocess.run([sys.executable, "-c", _PROBE, *args], capture_output=True, text=True,
+                       timeout=120)
+    return set(json.loads(r.stderr.strip().splitlines()[-1]))
+
+
+def _tops(modules: set[str]) -> set[str]:
+    return {m.split(".")[0] for m in modules}
+
+
+def test_version_loads_click_and_nothing_heavy() -> None:
+    loaded = _modules_after("--version")
+    heavy = {"pydantic", "rich", "lark", "yaml", "regex", "orjson", "importlib_metadata"}
+    assert _tops(loaded) & heavy == set()
+    assert "importlib.metadata" not in loaded
+    assert {m for m in loaded if m.startswith("speechtree.")} <= {
+        "speechtree._version", "speechtree.cli", "speechtree.errors"}
+
+
+def test_json_output_loads_no_view_and_no_yaml() -> None:
+    loaded = _modules_after("parse", str(SMALL))
+    assert "speechtree.parser" in loaded  # it did parse
+    assert _tops(loaded) & {"rich", "yaml"} == set()
+    assert not {"speechtree.render.tree", "speechtree.render.html",
+                "speechtree.render.markdown", "speechtree.batch"} & loaded
