@@ -179,6 +179,21 @@ def _lookalikes(text: str) -> str:
     return _LOOKALIKE.sub(_standard_form, text)
 
 
+#: What stands before the space of ``一 标题`` on its line (after the one-for-one
+#: table, which makes every wide space U+3000).
+_BARE_NUMERAL_LEAD = re.compile("[ \u3000]*[一二三四五六七八九十]{1,3}")
+
+
+def _after_bare_numeral(original: str, a: int) -> bool:
+    """Does the space at ``a`` follow a bare numeral opening its line
+    (``一 二十二个月的准备工作``)? That space is the heading's layout, not a
+    stray space of PDF extraction inside a word: it stays for segmentation."""
+    start = original.rfind("\n", max(0, a - 64), a) + 1
+    if start == 0 and a > 64:
+        return False
+    return _BARE_NUMERAL_LEAD.fullmatch(original[start:a].translate(_TABLE)) is not None
+
+
 @dataclass(frozen=True)
 class Normalized:
     """The matching form of a text and its map back to the original."""
@@ -200,10 +215,11 @@ def normalize(original: str) -> Normalized:
         a, b = m.span()
         hit = search(original, b)
         kind = m.lastgroup
-        if kind == "sp" and not (
-            0 < a and b < len(original) and _is_han(original[a - 1]) and _is_han(original[b])
+        if kind == "sp" and (
+            not (0 < a and b < len(original) and _is_han(original[a - 1]) and _is_han(original[b]))
+            or _after_bare_numeral(original, a)
         ):
-            continue  # an ordinary space: copied with the text around it
+            continue  # an ordinary space (or 一 标题): copied with the text around it
         if a > pos:
             out.append(original[pos:a])
             omap.copy(pos, a - pos)
