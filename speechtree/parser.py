@@ -41,6 +41,7 @@ from .speeches import (
     part_labels,
     plan_speeches,
     prose_labels,
+    title_span,
 )
 from .styles import DEFAULT_TABLE, StyleTable
 from .tree import Built, Event, TreeBuilder
@@ -317,9 +318,15 @@ class _Parser:
     ) -> tuple[Speech, list[OutlineWarning]]:
         paras = ctx.paras
         title_para = choose_title(plan, paras, leads)
+        title_last = -1
+        if title_para is not None:
+            title_para, title_last = title_span(
+                paras, leads, title_para,
+                plan.start if plan.label_para is None else plan.label_para + 1, plan.end,
+            )
         # Not a copy of ``contents`` per speech: a long table of contents
         # before many speeches made that quadratic.
-        skip = {plan.label_para, title_para}
+        skip = {plan.label_para, title_para, title_last}
 
         events: list[Event] = []
         inline = self.rec.inline
@@ -374,7 +381,7 @@ class _Parser:
             kind: Literal["label", "title", "paragraph", "contents"]
             if i == plan.label_para:
                 kind = "label"
-            elif i == title_para:
+            elif i == title_para or i == title_last:
                 kind = "title"
             elif i in contents:
                 kind = "contents"
@@ -389,13 +396,21 @@ class _Parser:
             close_run()
             if kind == "contents":
                 run.extend((a, b))
+            elif kind == "title" and preamble and preamble[-1].kind == "title":
+                # a title over two lines: one block
+                start = preamble[-1].span.start
+                preamble[-1] = _new_block(
+                    kind="title", text=self._clean_block(ctx, start, b), span=ctx.span(start, b)
+                )
             else:
                 preamble.append(_new_block(kind=kind, text=text, span=ctx.span(a, b)))
         close_run()
 
         title = ""
         if title_para is not None:
-            title = _clean_title(ctx.original[slice(*ctx.para_span(paras[title_para]))])
+            a = ctx.para_span(paras[title_para])[0]
+            b = ctx.para_span(paras[title_last])[1]
+            title = _clean_title(ctx.original[a:b]).rstrip("*")
         roots = [n for n, b in zip(nodes, built, strict=True) if b.parent is None]
         speech = _new_speech(
             label=plan.label,

@@ -298,6 +298,42 @@ def choose_title(plan: SpeechPlan, paras: list[Para], leads: list[Marker | None]
     return best
 
 
+def title_span(
+    paras: list[Para], leads: list[Marker | None], j: int, start: int, end: int
+) -> tuple[int, int]:
+    """First and last paragraph of the title found at ``j``: a title broken
+    over two lines (关于正确处理 / 人民内部矛盾的问题, PDF layout) above its date
+    line is one title, whichever of its lines was found."""
+    if j - 1 >= start and _title_pair(paras, leads, j - 1, end):
+        return j - 1, j
+    if _title_pair(paras, leads, j, end):
+        return j, j + 1
+    return j, j
+
+
+def _title_pair(paras: list[Para], leads: list[Marker | None], j: int, end: int) -> bool:
+    """Are paragraphs ``j`` and ``j + 1`` one title broken over two lines?"""
+    k = j + 1
+    if k + 1 >= end or leads[j] is not None or leads[k] is not None:
+        return False
+    if not is_date_line(paras[k + 1].text):
+        return False
+    a, b = paras[j], paras[k]
+    return (
+        len(a.text) <= 12
+        and not _is_item_number(a)
+        and not is_genre_title(a.text)
+        and a.text[-1] not in "，。：；！？、"
+        and b.starts_line
+        and not b.blank_before
+        and b.line == a.end_line + 1
+        and 6 <= len(b.text) <= 30
+        and is_title_like(b.text)
+        and not is_date_line(b.text)
+        and b.text[0] not in "（(《"
+    )
+
+
 def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTable) -> set[int]:
     """Paragraphs of a table of contents or an outline preview.
 

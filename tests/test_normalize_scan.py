@@ -11,7 +11,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from speechtree.normalize import _ONE_FOR_ONE, _TABLE, _expansion, normalize
+from speechtree.normalize import _ONE_FOR_ONE, _TABLE, _expansion, _lookalikes, normalize
 
 _REFERENCE_EDITS = regex.compile(
     r"(?P<crlf>\r\n?)"
@@ -45,7 +45,10 @@ def reference(original: str) -> tuple[str, list[tuple[int, int]]]:
             where.extend([(a, a + 1)] * len(rep))
         pos = b
     copy(pos, len(translated))
-    return "".join(out), where
+    # Look-alike punctuation around a line-start ordinal is replaced one
+    # character for one (tested on its own in the look-alike fixtures), so
+    # the map is unchanged.
+    return _lookalikes("".join(out)), where
 
 
 ALPHABET = sorted(
