@@ -16,7 +16,8 @@ from speechtree.normalize import _ONE_FOR_ONE, _TABLE, _expansion, _lookalikes, 
 _REFERENCE_EDITS = regex.compile(
     r"(?P<crlf>\r\n?)"
     r"|(?P<zw>[\u200b\u200c\u200d\u2060\ufeff\u00ad]+)"
-    r"|(?<=\p{Han}) +(?=\p{Han})(?P<sp>)"
+    # (not the space of a bare-numeral heading, 一 标题, at a line start)
+    r"|(?<!(?:^|\n)[ \u3000]*[一二三四五六七八九十]{1,3})(?<=\p{Han}) +(?=\p{Han})(?P<sp>)"
     r"|(?P<enc>[\u3220-\u3229\u2474-\u249b])"
 )
 
