@@ -15,6 +15,7 @@ import re
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import LimitError
 from .base import Extracted, FormatError, Heading
@@ -29,6 +30,23 @@ _OTHER_ZIPS = (
 )
 #: How much larger than the file its unpacked XML may be (a zip bomb guard).
 _MAX_RATIO = 40
+
+try:  # lxml parses the package's XML several times faster than expat-backed
+    # ElementTree; both give the same Element API for what is used here.
+    from lxml import etree as _lxml
+
+    _LXML_PARSER: Any = _lxml.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    _XML_ERRORS: tuple[type[Exception], ...] = (ET.ParseError, _lxml.XMLSyntaxError)
+except ImportError:  # pragma: no cover - lxml is in speechtree[formats]
+    _lxml = None
+    _XML_ERRORS = (ET.ParseError,)
+
+
+def _xml(data: bytes) -> Any:
+    if _lxml is not None:
+        return _lxml.fromstring(data, parser=_LXML_PARSER)
+    return ET.fromstring(data)
+
 
 _HEADING_NAME = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
 
@@ -46,7 +64,7 @@ def _styles(xml: bytes | None) -> dict[str, _Style]:
     out: dict[str, _Style] = {}
     if not xml:
         return out
-    for st in ET.fromstring(xml).iter(W + "style"):
+    for st in _xml(xml).iter(W + "style"):
         if st.get(W + "type") not in (None, "paragraph"):
             continue
         sid = st.get(W + "styleId", "")
@@ -273,9 +291,10 @@ class DocxReader:
             style_num = {
                 sid: (st.num_id, st.ilvl) for sid, st in styles.items() if st.num_id
             }
-            doc = _Doc(styles, Numbering(part("word/numbering.xml"), style_num))
-            root = ET.fromstring(part("word/document.xml") or b"")
-        except ET.ParseError as exc:
+            numbering = part("word/numbering.xml")
+            doc = _Doc(styles, Numbering(_xml(numbering) if numbering else None, style_num))
+            root = _xml(part("word/document.xml") or b"")
+        except _XML_ERRORS as exc:
             raise FormatError(f"corrupt .docx: its XML does not parse ({exc})", path=path) \
                 from None
         body = root.find(W + "body")

@@ -91,10 +91,32 @@ def _own_text(el: Any) -> str:
     return _WS.sub(" ", el.text_content()).strip()
 
 
+def _visible(s: str | None) -> int:
+    """Characters of ``s`` that are not whitespace (str.split runs in C)."""
+    return len("".join(s.split())) if s else 0
+
+
+def _lengths(root: Any) -> tuple[dict[Any, int], dict[Any, int]]:
+    """Visible characters under every element, and those inside links, in
+    one pass from the leaves up (children follow their parent in document
+    order, so the reversed order meets every child first)."""
+    total: dict[Any, int] = {}
+    links: dict[Any, int] = {}
+    for el in reversed(list(root.iter())):
+        n = _visible(el.text) if isinstance(el.tag, str) else 0
+        ln = 0
+        for child in el:
+            n += total.get(child, 0) + _visible(child.tail)
+            ln += links.get(child, 0)
+        total[el] = n
+        links[el] = n if el.tag == "a" else ln
+    return total, links
+
+
 def _link_density(el: Any, length: int) -> float:
     if length == 0:
         return 1.0
-    links = sum(len(_WS.sub("", a.text_content())) for a in el.iter("a"))
+    links = sum(_visible(a.text_content()) for a in el.iter("a"))
     return min(links / length, 1.0)
 
 
@@ -108,31 +130,45 @@ def _class_weight(el: Any) -> float:
     return weight
 
 
-def _best(root: Any) -> Any | None:
+def _best(root: Any) -> tuple[Any | None, dict[Any, int], dict[Any, int]]:
+    total, links = _lengths(root)
     scores: dict[Any, float] = {}
     for el in root.iter(*_SCORED):
+        length = total.get(el, 0)
+        if length < 10:
+            continue
         if el.tag in ("div", "section", "article", "span", "font") and any(
             child.tag in _BLOCKS for child in el
         ):
             continue  # a container: scored through its paragraphs
-        text = _WS.sub("", el.text_content())
-        if len(text) < 10:
-            continue
-        score = 1 + len(_SENTENCE.findall(text)) + min(len(text) / 100, 3)
         parent = el.getparent()
         if parent is None:
             continue
+        commas = len(_SENTENCE.findall(el.text_content()))
+        score = 1 + commas + min(length / 100, 3)
         scores[parent] = scores.get(parent, 0.0) + score
         grand = parent.getparent()
         if grand is not None:
             scores[grand] = scores.get(grand, 0.0) + score / 2
     best, best_score = None, 0.0
     for el, score in scores.items():
-        length = len(_WS.sub("", el.text_content()))
-        final = (score + _class_weight(el)) * (1 - _link_density(el, length))
+        length = total.get(el, 0)
+        density = min(links.get(el, 0) / length, 1.0) if length else 1.0
+        final = (score + _class_weight(el)) * (1 - density)
         if final > best_score:
             best, best_score = el, final
-    return best
+    return best, total, links
+
+
+def _drop_link_lists(best: Any, total: dict[Any, int], links: dict[Any, int]) -> None:
+    """Inside the article, blocks made of links only (pagination 【1】【2】,
+    "related articles" lists) are not its text."""
+    for el in list(best.iter(*_BLOCKS, "span")):
+        if el is best or el.getparent() is None:
+            continue
+        n = total.get(el, 0)
+        if n and links.get(el, 0) >= 0.8 * n:
+            el.drop_tree()
 
 
 def _lines(el: Any, out: list[str]) -> None:
@@ -159,20 +195,31 @@ def _lines(el: Any, out: list[str]) -> None:
     walk(el)
 
 
-def _title_before(root: Any, best: Any, text: str) -> str | None:
+def _title_before(root: Any, best: Any, text: str, page_title: str = "") -> str | None:
     """The page's headline when it sits outside the article element: the
-    last h1-h3 (or element classed as a title) before it."""
-    found = None
+    last h1-h3 before it (else the last element classed as a title)."""
+    heading = classed = None
+    named = False
     for el in root.iter():
         if el is best:
             break
         if not isinstance(el.tag, str):
             continue
         cls = f"{el.get('class', '')} {el.get('id', '')}".lower()
-        if el.tag in ("h1", "h2", "h3") or re.search(r"\btitle\b|_title|title_", cls):
+        is_h = el.tag in ("h1", "h2", "h3")
+        if is_h or re.search(r"\btitle\b|_title|title_", cls):
             t = _own_text(el)
             if 4 <= len(t) <= 100 and _link_density(el, len(t)) < 0.5:
-                found = t
+                if page_title and t in page_title:  # the headline the <title> repeats
+                    heading = classed = t
+                    named = True
+                elif named:
+                    continue
+                elif is_h:
+                    heading = t
+                else:
+                    classed = t
+    found = heading or classed
     if found and found not in text[: len(found) + 200]:
         return found
     return None
@@ -196,12 +243,15 @@ class HtmlReader:
             root = lxml_html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
         except Exception as exc:  # lxml's ParserError and friends: an empty or broken page
             raise FormatError(f"not a readable web page ({exc})", path=path) from None
+        title_el = root.find(".//title")
+        page_title = _own_text(title_el) if title_el is not None else ""
         for el in list(root.iter(*_DROP)):
             if el.getparent() is not None:
                 el.drop_tree()
-        best = _best(root)
+        best, total, links = _best(root)
         lines: list[str] = []
         if best is not None:
+            _drop_link_lists(best, total, links)
             parts: list[str] = []
             _lines(best, parts)
             for raw in "".join(parts).split("\n"):
@@ -214,7 +264,7 @@ class HtmlReader:
                 "no article in this web page: only navigation, links or scripts "
                 "(save the page once it has loaded, or pass the article's own page)", path=path
             )
-        title = _title_before(root, best, article)
+        title = _title_before(root, best, article, page_title)
         if title:
             article = title + "\n" + article
         return Extracted(text=article + "\n", format="html", encoding=charset)

@@ -176,7 +176,7 @@ class Numbering:
     """The lists of one document and their counters, fed paragraph by paragraph."""
 
     def __init__(
-        self, xml: bytes | None, style_num: Mapping[str, tuple[str | None, int | None]]
+        self, root: ET.Element | None, style_num: Mapping[str, tuple[str | None, int | None]]
     ) -> None:
         self.abstract: dict[str, dict[int, Level]] = {}
         self.links: dict[str, str] = {}  # abstractNum with numStyleLink → style id
@@ -185,8 +185,8 @@ class Numbering:
         self.style_num = style_num
         self.counters: dict[str, list[int | None]] = {}
         self.seen: set[str] = set()
-        if xml:
-            self._load(ET.fromstring(xml))
+        if root is not None:
+            self._load(root)
 
     def _load(self, root: ET.Element) -> None:
         for an in root.iter(W + "abstractNum"):
