@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -731,6 +731,8 @@ class Summary:
     errors_file: str = ""
     #: Set when the failure log could not be written in full (a full disk).
     log_error: str = ""
+    #: Set when the ``table`` could not be written in full (a full disk).
+    table_error: str = ""
 
     def add(self, o: FileOutcome) -> None:
         self.files += 1
@@ -766,9 +768,13 @@ class Summary:
             lines.append(f"symbolic link loops not followed: {self.symlink_loops}")
         if self.failed and not self.log_error:
             lines.append(f"failures are listed in {self.errors_file}")
-        if self.log_error:
-            lines.append(f"error: {self.log_error}")
+        lines.extend(f"error: {e}" for e in self.errors())
         return "\n".join(lines)
+
+    def errors(self) -> list[str]:
+        """What could not be written (the failure log, the table): the run
+        did not end well even when no input failed."""
+        return [e for e in (self.log_error, self.table_error) if e]
 
 
 def _check_dirs(input_dir: Path, output_dir: Path, existing: Existing) -> None:
@@ -905,18 +911,7 @@ def _convert_locked(
                 with_text=with_text,
             )
 
-    # The failure log, like the outputs, is written beside its target and
-    # renamed into place (also when the run is interrupted).
-    try:
-        log = _FailureLog(out_root)
-    except OSError as exc:
-        raise OutputDirError(exc.strerror or str(exc), path=str(out_dir)) from None
-    try:
-        writer = TableWriter(table) if table is not None else None
-    except OSError as exc:
-        log.discard()
-        raise OutputDirError(f"cannot write the table: {exc.strerror or exc}",
-                             path=str(table)) from None
+    log, writer = _open_logs(out_dir, out_root, table)
     try:
         for _task, outcome in _ordered_map(
             _convert_one,
@@ -933,17 +928,46 @@ def _convert_locked(
             if on_outcome is not None:
                 on_outcome(outcome)
     except BaseException:
-        if writer is not None:
-            writer.abort()
-        log.close()
+        _close_logs(summary, log, writer, interrupted=True)
         raise
-    log.close()
-    summary.log_error = log.error
-    if writer is not None:
-        writer.close()
+    _close_logs(summary, log, writer)
     summary.symlink_loops = walk.symlink_loops
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _open_logs(
+    out_dir: Path, out_root: str, table: str | os.PathLike[str] | None,
+    extra_columns: Sequence[str] = (),
+) -> tuple[_FailureLog, TableWriter | None]:
+    """The failure log and the ``table`` writer of a batch. Both are written
+    beside their targets and renamed into place (the log also when the run
+    is interrupted), and both survive a full disk (see :func:`_close_logs`)."""
+    try:
+        log = _FailureLog(out_root)
+    except OSError as exc:
+        raise OutputDirError(exc.strerror or str(exc), path=str(out_dir)) from None
+    try:
+        writer = TableWriter(table, extra_columns=extra_columns) if table is not None else None
+    except OSError as exc:
+        log.discard()
+        raise OutputDirError(f"cannot write the table: {exc.strerror or exc}",
+                             path=str(table)) from None
+    return log, writer
+
+
+def _close_logs(
+    summary: Summary, log: _FailureLog, writer: TableWriter | None, interrupted: bool = False
+) -> None:
+    """Move the log and the table into place (an interrupted run drops the
+    table); what could not be written goes to the summary's errors."""
+    if writer is not None and interrupted:
+        writer.abort()
+    log.close()
+    summary.log_error = log.error
+    if writer is not None and not interrupted:
+        writer.close()
+        summary.table_error = writer.error
 
 
 class _FailureLog:

@@ -10,7 +10,6 @@ atomically, and the ``--table`` of nodes carries the id columns.
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -26,8 +25,10 @@ from .batch import (
     OutputError,
     Summary,
     _check_timeout,
+    _close_logs,
     _crashed,
     _gc_paused,
+    _open_logs,
     _ordered_map,
     _time_limit,
     _warm_up,
@@ -41,7 +42,7 @@ from .parser import parse
 from .readers.html import sniff_html
 from .readers.tables import TextRow, iter_table, safe_name
 from .render import render
-from .rows import TableWriter, rows
+from .rows import rows
 
 
 @dataclass(frozen=True)
@@ -162,31 +163,24 @@ def _convert_rows(
             yield _TextTask(row, out_name, out_root, fmt, existing, table is not None,
                             with_text, options, timeout, problem)
 
-    writer = TableWriter(table, extra_columns=id_columns) if table is not None else None
-    fd, err_tmp = tempfile.mkstemp(dir=out_root, prefix=".speechtree-", suffix=".tmp")
+    log, writer = _open_logs(out_dir, out_root, table, id_columns)
     try:
-        with os.fdopen(fd, "wb") as errors:
-            for task, outcome in _ordered_map(
-                _convert_text, tasks(), n,
-                lambda t, e: FileOutcome(t.row.name, "failed", _crashed(t.row.name, e)),
-                lambda t: len(t.row.text or ""),
-            ):
-                if outcome.failure is not None:
-                    errors.write(outcome.failure.to_json() + b"\n")
-                if writer is not None and outcome.rows:
-                    writer.write(outcome.rows, extra=task.row.ids)
-                summary.add(outcome)
-                if on_outcome is not None:
-                    on_outcome(outcome)
+        for task, outcome in _ordered_map(
+            _convert_text, tasks(), n,
+            lambda t, e: FileOutcome(t.row.name, "failed", _crashed(t.row.name, e)),
+            lambda t: len(t.row.text or ""),
+        ):
+            if outcome.failure is not None:
+                log.write(outcome.failure.to_json() + b"\n")
+            if writer is not None and outcome.rows:
+                writer.write(outcome.rows, extra=task.row.ids)
+            summary.add(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
     except BaseException:
-        if writer is not None:
-            writer.abort()
+        _close_logs(summary, log, writer, interrupted=True)
         raise
-    finally:
-        os.chmod(err_tmp, 0o644)
-        os.replace(err_tmp, os.path.join(out_root, ERRORS_FILE))
-    if writer is not None:
-        writer.close()
+    _close_logs(summary, log, writer)
     summary.seconds = time.perf_counter() - started
     return summary
 
