@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
 import lark
@@ -42,7 +42,7 @@ def scanners() -> tuple[Scanner, Scanner]:
 def _build_scanners() -> tuple[Scanner, Scanner]:
     grammar = Grammar.from_lark(marker_parser())
     styles = {s.name: s for s in STYLES}
-    inline = [s.name for s in STYLES if s.inline is not Inline.NEVER]
+    inline = [s.name for s in STYLES if s.inline is not Inline.NEVER or s.listed]
     return build_scanner(grammar, styles), build_scanner(grammar, styles, inline)
 
 
@@ -214,6 +214,8 @@ class Recognizer:
         ``start`` and it) to ``end``; quote nesting is counted from ``start``."""
         depth = 0
         pos = start
+        #: The last member of each colon-opened list of a block style (listed).
+        listed: dict[str, int] = {}
         for m in self._inline.finditer(text, scan_from, end):
             a = m.start()
             if a == 0:
@@ -224,9 +226,24 @@ class Recognizer:
             if mk is None or mk.is_label:
                 continue
             style = self.table.style(mk.style)
-            if style.inline is Inline.NEVER or (depth > 0 and _short_quote(text, a)):
+            if depth > 0 and _short_quote(text, a):
                 continue
             prev = text[a - 1]
+            if style.inline is Inline.NEVER:
+                # A block marker inside a paragraph only as a list after a
+                # colon (：一、…；二、…), each member the next of the last.
+                if not style.listed or mk.ordinal is None:
+                    continue
+                if mk.ordinal == 1:
+                    if prev != "：":
+                        continue
+                elif listed.get(mk.style) != mk.ordinal - 1 or prev not in BOUNDARY:
+                    continue
+                if not self._plausible_after(mk, text):
+                    continue
+                listed[mk.style] = mk.ordinal
+                yield mk
+                continue
             if style.inline is Inline.BOUNDARY and prev not in BOUNDARY:
                 continue
             if style.inline is Inline.WORD and not self._word_ok(mk, prev):
@@ -269,6 +286,28 @@ class Recognizer:
             rest = text[mk.end : mk.end + _BARE_TITLE_MAX + 1]
             return len(rest) <= _BARE_TITLE_MAX and "。" not in rest
         return True
+
+
+def lone_numerals_out_of_series(paras: Sequence[tuple[str, Marker | None]]) -> list[int]:
+    """Paragraphs that are a bare numeral and nothing else (``一`` on a line of
+    its own, the section's title left out) whose count no neighbour carries on.
+
+    Such a numeral heads a section only as one of a series: the previous lone
+    numeral is one less, or the next is one more (一 … 二 … 三). A single ``三``
+    on its line is a fragment, a page number or a verse line. ``paras`` gives
+    each paragraph's text and lead marker; the answer is their indices."""
+    lone = [
+        (i, mk.ordinal or 0)
+        for i, (text, mk) in enumerate(paras)
+        if mk is not None and mk.style == "cn_bare" and mk.end == len(text)
+    ]
+    out: list[int] = []
+    for j, (i, k) in enumerate(lone):
+        before = j > 0 and lone[j - 1][1] == k - 1
+        after = j + 1 < len(lone) and lone[j + 1][1] == k + 1
+        if not (before or after):
+            out.append(i)
+    return out
 
 
 def _short_quote(text: str, a: int) -> bool:
