@@ -33,7 +33,6 @@ _STOP_BEFORE_RUN_IN = re.compile(r"[。！？](?=[一二三四五六七八九十
 #: A full stop followed by a character any heading can start with.
 _STOP_BEFORE_MARKER = re.compile(r"[。！？](?=[（第①-⑳㉑-㉟㊱-㊿0-9一二三四五六七八九十])")
 _CLAUSE_END = re.compile(r"[。！？；，]")
-_HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
 #: The number of an official document (发文字号) on its own line.
 _DOC_NUMBER = re.compile(r"[^\W\d_]{1,12}[〔［\[（(【][0-9]{4}[〕］\]）)】][0-9]{1,5}号")
 
@@ -220,12 +219,13 @@ def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> boo
         return False
     # A heading broken over two lines: a short tail with no punctuation,
     # followed by more text.
-    # (Not a placeholder ……… or a one-word body, 无, under a heading.)
+    # A short line between a heading and its next sibling is that section's
+    # whole body (六、…建议 / 无 / 七、…), not the rest of the title.
     return (
-        2 <= len(b.text) <= 16
-        and _HAN_PAIR.search(b.text) is not None
+        len(b.text) <= 16
         and not _ANY_PUNCT.search(b.text)
         and after_b is not None
+        and not (after_b.lead is not None and after_b.lead.style == lead.style)
         and not b.text.startswith(("附件", "附录", "注", "（"))
     )
 
