@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -731,6 +731,8 @@ class Summary:
     errors_file: str = ""
     #: Set when the failure log could not be written in full (a full disk).
     log_error: str = ""
+    #: Set when the ``table`` could not be written in full (a full disk).
+    table_error: str = ""
 
     def add(self, o: FileOutcome) -> None:
         self.files += 1
@@ -766,28 +768,37 @@ class Summary:
             lines.append(f"symbolic link loops not followed: {self.symlink_loops}")
         if self.failed and not self.log_error:
             lines.append(f"failures are listed in {self.errors_file}")
-        if self.log_error:
-            lines.append(f"error: {self.log_error}")
+        lines.extend(f"error: {e}" for e in self.errors())
         return "\n".join(lines)
 
+    def errors(self) -> list[str]:
+        """What could not be written (the failure log, the table): the run
+        did not end well even when no input failed."""
+        return [e for e in (self.log_error, self.table_error) if e]
 
-def _check_dirs(input_dir: Path, output_dir: Path, existing: Existing) -> None:
-    if not input_dir.is_dir():
-        raise InputError("input folder does not exist or is not a folder", path=str(input_dir))
+
+def _check_output_dir(output_dir: Path, existing: Existing) -> None:
+    """The output folder is a folder (or absent), and empty unless told otherwise."""
     if output_dir.exists() and not output_dir.is_dir():
         raise OutputDirError("exists and is not a folder", path=str(output_dir))
-    if output_dir.exists() and input_dir.resolve() == output_dir.resolve():
-        raise OutputDirError("the output folder must differ from the input folder",
-                             path=str(output_dir))
-    if output_dir.exists() and _inside(str(input_dir.resolve()), str(output_dir.resolve())):
-        raise OutputDirError("the input folder is inside the output folder, which would be "
-                             "written into it", path=str(input_dir))
     if existing == "refuse" and output_dir.is_dir() and any(output_dir.iterdir()):
         raise OutputDirError(
             "output folder is not empty; pass --overwrite to replace outputs "
             "or --skip-existing to keep them and convert the rest",
             path=str(output_dir),
         )
+
+
+def _check_dirs(input_dir: Path, output_dir: Path, existing: Existing) -> None:
+    if not input_dir.is_dir():
+        raise InputError("input folder does not exist or is not a folder", path=str(input_dir))
+    if output_dir.exists() and input_dir.resolve() == output_dir.resolve():
+        raise OutputDirError("the output folder must differ from the input folder",
+                             path=str(output_dir))
+    if output_dir.exists() and _inside(str(input_dir.resolve()), str(output_dir.resolve())):
+        raise OutputDirError("the input folder is inside the output folder, which would be "
+                             "written into it", path=str(input_dir))
+    _check_output_dir(output_dir, existing)
 
 
 def count_inputs(
@@ -875,7 +886,6 @@ def _convert_locked(
     _warm_up(n, options)
     suffix = FORMAT_SUFFIX[fmt]
     walk = WalkStats()
-    summary = Summary(errors_file=str(out_dir / ERRORS_FILE))
     started = time.perf_counter()
 
     def tasks() -> Iterator[_ConvertTask]:
@@ -905,18 +915,8 @@ def _convert_locked(
                 with_text=with_text,
             )
 
-    # The failure log, like the outputs, is written beside its target and
-    # renamed into place (also when the run is interrupted).
-    try:
-        log = _FailureLog(out_root)
-    except OSError as exc:
-        raise OutputDirError(exc.strerror or str(exc), path=str(out_dir)) from None
-    try:
-        writer = TableWriter(table) if table is not None else None
-    except OSError as exc:
-        log.discard()
-        raise OutputDirError(f"cannot write the table: {exc.strerror or exc}",
-                             path=str(table)) from None
+    sink = _Sink(out_dir, out_root, table)
+    writer = sink.writer
     try:
         for _task, outcome in _ordered_map(
             _convert_one,
@@ -925,25 +925,66 @@ def _convert_locked(
             lambda t, e: FileOutcome(t.rel, "failed", _crashed(t.rel, e)),
             lambda t: _file_size(t.src),
         ):
-            if outcome.failure is not None:
-                log.write(outcome.failure.to_json() + b"\n")
-            if writer is not None and outcome.rows:
-                writer.write(outcome.rows)
-            summary.add(outcome)
+            sink.add(outcome)
             if on_outcome is not None:
                 on_outcome(outcome)
     except BaseException:
-        if writer is not None:
-            writer.abort()
-        log.close()
+        sink.abort()
         raise
-    log.close()
-    summary.log_error = log.error
-    if writer is not None:
-        writer.close()
+    summary = sink.finish(started)
     summary.symlink_loops = walk.symlink_loops
-    summary.seconds = time.perf_counter() - started
     return summary
+
+
+class _Sink:
+    """Where a batch's outcomes go: the failure log ``_errors.jsonl`` and the
+    optional ``--table`` of nodes, both written beside their targets and
+    renamed into place at the end, and the :class:`Summary`. Shared by
+    :func:`convert_folder` and :func:`speechtree.batch_texts.convert_table`,
+    so both keep the same guarantees."""
+
+    def __init__(
+        self,
+        out_dir: Path,
+        out_root: str,
+        table: str | os.PathLike[str] | None,
+        extra_columns: Sequence[str] = (),
+    ) -> None:
+        self.summary = Summary(errors_file=str(out_dir / ERRORS_FILE))
+        try:
+            self.log = _FailureLog(out_root)
+        except OSError as exc:
+            raise OutputDirError(exc.strerror or str(exc), path=str(out_dir)) from None
+        try:
+            self.writer = (
+                TableWriter(table, extra_columns=extra_columns) if table is not None else None
+            )
+        except OSError as exc:
+            self.log.discard()
+            raise OutputDirError(f"cannot write the table: {exc.strerror or exc}",
+                                 path=str(table)) from None
+
+    def add(self, outcome: FileOutcome, extra: Sequence[object] = ()) -> None:
+        if outcome.failure is not None:
+            self.log.write(outcome.failure.to_json() + b"\n")
+        if self.writer is not None and outcome.rows:
+            self.writer.write(outcome.rows, extra=extra)
+        self.summary.add(outcome)
+
+    def abort(self) -> None:
+        """The run was interrupted: drop the table, keep the log written so far."""
+        if self.writer is not None:
+            self.writer.abort()
+        self.log.close()
+
+    def finish(self, started: float) -> Summary:
+        self.log.close()
+        self.summary.log_error = self.log.error
+        if self.writer is not None:
+            self.writer.close()
+            self.summary.table_error = self.writer.error
+        self.summary.seconds = time.perf_counter() - started
+        return self.summary
 
 
 class _FailureLog:

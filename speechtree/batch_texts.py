@@ -10,14 +10,12 @@ atomically, and the ``--table`` of nodes carries the id columns.
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .batch import (
-    ERRORS_FILE,
     FORMAT_SUFFIX,
     Existing,
     Failure,
@@ -25,10 +23,12 @@ from .batch import (
     OutputDirError,
     OutputError,
     Summary,
+    _check_output_dir,
     _check_timeout,
     _crashed,
     _gc_paused,
     _ordered_map,
+    _Sink,
     _time_limit,
     _warm_up,
     _write_atomic,
@@ -41,7 +41,7 @@ from .parser import parse
 from .readers.html import sniff_html
 from .readers.tables import TextRow, iter_table, safe_name
 from .render import render
-from .rows import TableWriter, rows
+from .rows import rows
 
 
 @dataclass(frozen=True)
@@ -117,17 +117,16 @@ def convert_table(
     out_dir = Path(output_dir)
     if not Path(table_in).is_file():
         raise InputError("no such table file", path=os.fspath(table_in))
-    if existing == "refuse" and out_dir.is_dir() and any(out_dir.iterdir()):
-        raise OutputDirError(
-            "output folder is not empty; pass --overwrite to replace outputs "
-            "or --skip-existing to keep them and convert the rest", path=str(out_dir)
-        )
+    _check_output_dir(out_dir, existing)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputDirError(exc.strerror or str(exc), path=str(out_dir)) from None
     out_root = os.path.realpath(out_dir)
     with locked_folder(out_root):
+        # Checked again under the lock, as convert_folder does: two batches
+        # started together both saw an empty folder before either held it.
+        _check_output_dir(out_dir, existing)
         if existing != "refuse":
             remove_leftovers(out_root)  # from a batch that was killed
         return _convert_rows(table_in, out_dir, out_root, text_column, id_columns, fmt, n,
@@ -145,7 +144,6 @@ def _convert_rows(
     first = next(records, None)  # a missing column is an error before any work
     _warm_up(n, options)
     suffix = FORMAT_SUFFIX[fmt]
-    summary = Summary(errors_file=str(out_dir / ERRORS_FILE))
     started = time.perf_counter()
 
     def tasks() -> Iterator[_TextTask]:
@@ -162,33 +160,20 @@ def _convert_rows(
             yield _TextTask(row, out_name, out_root, fmt, existing, table is not None,
                             with_text, options, timeout, problem)
 
-    writer = TableWriter(table, extra_columns=id_columns) if table is not None else None
-    fd, err_tmp = tempfile.mkstemp(dir=out_root, prefix=".speechtree-", suffix=".tmp")
+    sink = _Sink(out_dir, out_root, table, extra_columns=id_columns)
     try:
-        with os.fdopen(fd, "wb") as errors:
-            for task, outcome in _ordered_map(
-                _convert_text, tasks(), n,
-                lambda t, e: FileOutcome(t.row.name, "failed", _crashed(t.row.name, e)),
-                lambda t: len(t.row.text or ""),
-            ):
-                if outcome.failure is not None:
-                    errors.write(outcome.failure.to_json() + b"\n")
-                if writer is not None and outcome.rows:
-                    writer.write(outcome.rows, extra=task.row.ids)
-                summary.add(outcome)
-                if on_outcome is not None:
-                    on_outcome(outcome)
+        for task, outcome in _ordered_map(
+            _convert_text, tasks(), n,
+            lambda t, e: FileOutcome(t.row.name, "failed", _crashed(t.row.name, e)),
+            lambda t: len(t.row.text or ""),
+        ):
+            sink.add(outcome, extra=task.row.ids)
+            if on_outcome is not None:
+                on_outcome(outcome)
     except BaseException:
-        if writer is not None:
-            writer.abort()
+        sink.abort()
         raise
-    finally:
-        os.chmod(err_tmp, 0o644)
-        os.replace(err_tmp, os.path.join(out_root, ERRORS_FILE))
-    if writer is not None:
-        writer.close()
-    summary.seconds = time.perf_counter() - started
-    return summary
+    return sink.finish(started)
 
 
 def _chain(first: list[TextRow], rest: Iterator[TextRow]) -> Iterator[TextRow]:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
-from typing import NamedTuple
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
 
-from .grammar import STEMS, classify, marker_parser
+import lark
+
+from .buildcache import cached, compile_keeping_code, from_code, source_key
+from .grammar import STEMS, classify, grammar_text, marker_parser
 from .shapes import Grammar, Scanner, build_scanner
 from .styles import LABEL_STYLES, NUMERALS, STYLES, Inline, StyleTable
 
@@ -28,11 +31,30 @@ def scanners() -> tuple[Scanner, Scanner]:
     The first finds every marker shape; the second only the shapes that may
     stand inside a paragraph (not 一、, 1、, 1）, 一., 第一部分/章/节/条,
     labels): it runs over nearly every character of the input.
-    ``tests/test_shapes.py`` proves both read what the grammar reads."""
+    ``tests/test_shapes.py`` proves both read what the grammar reads.
+    Kept in the build cache (``buildcache``) between processes: building them
+    costs more than parsing a page."""
+    key = source_key(grammar_text()[0], lark.__version__,
+                     modules=["grammar.py", "shapes.py", "styles.py", "markers.py"])
+    return cached("scanners", key, _build_scanners, _dump_scanners, _load_scanners)
+
+
+def _build_scanners() -> tuple[Scanner, Scanner]:
     grammar = Grammar.from_lark(marker_parser())
     styles = {s.name: s for s in STYLES}
-    inline = [s.name for s in STYLES if s.inline is not Inline.NEVER]
+    inline = [s.name for s in STYLES if s.inline is not Inline.NEVER or s.listed]
     return build_scanner(grammar, styles), build_scanner(grammar, styles, inline)
+
+
+def _dump_scanners(pair: tuple[Scanner, Scanner]) -> list[tuple[str, object, str]]:
+    return [(s.pattern.pattern, compile_keeping_code(s.pattern.pattern)[1],
+             "".join(sorted(s.start_chars))) for s in pair]
+
+
+def _load_scanners(data: list[tuple[str, Any, str]]) -> tuple[Scanner, Scanner]:
+    full, inline = (Scanner(from_code(source, code), frozenset(chars))
+                    for source, code, chars in data)
+    return full, inline
 
 
 #: Punctuation after which an enumeration may begin inside a paragraph.
@@ -192,6 +214,8 @@ class Recognizer:
         ``start`` and it) to ``end``; quote nesting is counted from ``start``."""
         depth = 0
         pos = start
+        #: The last member of each colon-opened list of a block style (listed).
+        listed: dict[str, int] = {}
         for m in self._inline.finditer(text, scan_from, end):
             a = m.start()
             if a == 0:
@@ -202,9 +226,24 @@ class Recognizer:
             if mk is None or mk.is_label:
                 continue
             style = self.table.style(mk.style)
-            if style.inline is Inline.NEVER or (depth > 0 and _short_quote(text, a)):
+            if depth > 0 and _short_quote(text, a):
                 continue
             prev = text[a - 1]
+            if style.inline is Inline.NEVER:
+                # A block marker inside a paragraph only as a list after a
+                # colon (：一、…；二、…), each member the next of the last.
+                if not style.listed or mk.ordinal is None:
+                    continue
+                if mk.ordinal == 1:
+                    if prev != "：":
+                        continue
+                elif listed.get(mk.style) != mk.ordinal - 1 or prev not in BOUNDARY:
+                    continue
+                if not self._plausible_after(mk, text):
+                    continue
+                listed[mk.style] = mk.ordinal
+                yield mk
+                continue
             if style.inline is Inline.BOUNDARY and prev not in BOUNDARY:
                 continue
             if style.inline is Inline.WORD and not self._word_ok(mk, prev):
@@ -247,6 +286,28 @@ class Recognizer:
             rest = text[mk.end : mk.end + _BARE_TITLE_MAX + 1]
             return len(rest) <= _BARE_TITLE_MAX and "。" not in rest
         return True
+
+
+def lone_numerals_out_of_series(paras: Sequence[tuple[str, Marker | None]]) -> list[int]:
+    """Paragraphs that are a bare numeral and nothing else (``一`` on a line of
+    its own, the section's title left out) whose count no neighbour carries on.
+
+    Such a numeral heads a section only as one of a series: the previous lone
+    numeral is one less, or the next is one more (一 … 二 … 三). A single ``三``
+    on its line is a fragment, a page number or a verse line. ``paras`` gives
+    each paragraph's text and lead marker; the answer is their indices."""
+    lone = [
+        (i, mk.ordinal or 0)
+        for i, (text, mk) in enumerate(paras)
+        if mk is not None and mk.style == "cn_bare" and mk.end == len(text)
+    ]
+    out: list[int] = []
+    for j, (i, k) in enumerate(lone):
+        before = j > 0 and lone[j - 1][1] == k - 1
+        after = j + 1 < len(lone) and lone[j + 1][1] == k + 1
+        if not (before or after):
+            out.append(i)
+    return out
 
 
 def _short_quote(text: str, a: int) -> bool:

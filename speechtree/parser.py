@@ -18,7 +18,7 @@ from .clean import clean_text, clean_title
 from .conventions import canonical_encoding, warning_code
 from .decode import Decoded, check_text, decode_bytes, read_limited, replaced_warning
 from .errors import InputError, LimitError, display_path
-from .markers import Marker, Recognizer
+from .markers import Marker, Recognizer, lone_numerals_out_of_series
 from .metadata import read_metadata
 from .models import (
     SCHEMA_VERSION,
@@ -48,7 +48,7 @@ from .speeches import (
     title_span,
 )
 from .styles import DEFAULT_TABLE, StyleTable
-from .tree import Built, Event, TreeBuilder
+from .tree import Built, Event, TreeBuilder, drop_previews
 
 _HEADING_END = re.compile(r"[。！？]")
 _ITEM_END = re.compile(r"[。；！？]")
@@ -123,6 +123,9 @@ _new_span = trusted_builder(Span)
 _new_node = trusted_builder(Node)
 _new_block = trusted_builder(Block)
 _new_speech = trusted_builder(Speech)
+_new_source = trusted_builder(Source)
+_new_document = trusted_builder(Document)
+_new_warning = trusted_builder(OutlineWarning)
 
 
 def _table(options: ParseOptions) -> StyleTable:
@@ -182,7 +185,7 @@ def parse(
 
     if utf8 is None:
         utf8 = text.encode("utf-8", "surrogatepass")
-    source = Source(
+    source = _new_source(
         path=spath,
         encoding=encoding if encoding == "unicode" else canonical_encoding(encoding),
         sha256=hashlib.sha256(utf8).hexdigest(),
@@ -231,6 +234,8 @@ class _Parser:
     def run(self, text: str, source: Source) -> Document:
         nt = normalize(text)
         paras = segment(nt, self.rec)
+        for i in lone_numerals_out_of_series([(p.text, p.lead) for p in paras]):
+            paras[i].lead = None
         if self.options.split_speeches:
             for i in part_labels(paras, self.table) + prose_labels(paras, self.table):
                 mk = paras[i].lead
@@ -248,13 +253,13 @@ class _Parser:
         plans, n_unplaced = plan_speeches(
             paras, leads, self.table, split=self.options.split_speeches
         )
-        doc = Document(
+        doc = _new_document(
             schema_version=SCHEMA_VERSION, source=source, speeches=[], unplaced=[], warnings=[]
         )
         doc._original = text
         if n_unplaced:
             doc.unplaced = [
-                Block(kind="unplaced", text=self._clean_block(ctx, *ctx.para_span(p)),
+                _new_block(kind="unplaced", text=self._clean_block(ctx, *ctx.para_span(p)),
                       span=ctx.span(*ctx.para_span(p)))
                 for p in paras[:n_unplaced]
             ]
@@ -340,7 +345,7 @@ class _Parser:
             text = paras[i].text
             for mk in inline(text, start):
                 events.append(Event(i, mk, False, lead_in, _own_lead_in(text, mk.start)))
-        events = self.builder.keep_enumerations(events)
+        events = self.builder.keep_enumerations(drop_previews(events, [p.text for p in paras]))
         resets = frozenset(
             i
             for i in range(plan.start, plan.end)
@@ -351,7 +356,7 @@ class _Parser:
         if self.n_nodes > self.options.max_nodes:  # before the models, which cost the most
             raise LimitError(
                 f"the outline has over {self.options.max_nodes:,} nodes "
-                "(each costs about 3.5 KB of memory; raise the limit with ParseOptions.max_nodes)"
+                "(each costs about 3.5 KB of memory; raise the limit with max_nodes / --max-nodes)"
             )
 
         region_start = ctx.para_span(paras[plan.start])[0]
@@ -424,7 +429,7 @@ class _Parser:
             sections=roots,
         )
         warns = [
-            OutlineWarning(
+            _new_warning(
                 code=(code := warning_code(w.code))[0],
                 name=code[1],
                 message=w.message,

@@ -47,6 +47,10 @@ class Style:
     #: Items of a list after the body (notes): at the top level, unless the
     #: list comes right under a heading of its own.
     top_level: bool = False
+    #: A block style (``inline`` NEVER) that may still enumerate inside a
+    #: paragraph as a list opened after a colon and counted on in the same
+    #: paragraph (…三个问题：一、能不能打；二、能不能守): only in such a run.
+    listed: bool = False
 
 
 #: Chinese numeral characters (a marker's numeral does not continue one).
@@ -69,11 +73,14 @@ STYLES: tuple[Style, ...] = (
     Style("di_section", "第一节", "di_section", True, Inline.NEVER, 1, "section"),
     Style("di_topic", "第一个问题：", "di_topic", True, Inline.NEVER, 1, "numbered topic"),
     Style("cn_dun", "一、", "cn_dun", True, Inline.NEVER, 1, "GB/T level 1",
-          not_after=_NUM),
+          not_after=_NUM, listed=True),
     Style("cn_dot", "一.", "cn_dun", True, Inline.NEVER, 1, "level 1, non-standard dot",
           not_after=_NUM, then="(?![0-9.])"),
-    Style("cn_bare", "一", "cn_dun", True, Inline.NEVER, 1,
-          "bare numeral before spaces, short heading", not_after=_NUM, then="(?=[ \u3000])"),
+    # Its own family: a document headed 一　…二　… (or a numeral alone on its
+    # line) numbers the lists inside its sections 一、二、 (a new series).
+    Style("cn_bare", "一", "cn_bare", True, Inline.NEVER, 1,
+          "bare numeral before spaces or alone in its paragraph, short heading",
+          not_after=_NUM, then="(?=[ \u3000]|$)"),
     Style("di_article", "第一条", "di_article", True, Inline.NEVER, 2, "article",
           running=True),
     Style("paren_cn", "（一）", "paren_cn", True, Inline.BOUNDARY, 2, "GB/T level 2"),
@@ -81,7 +88,7 @@ STYLES: tuple[Style, ...] = (
     Style("arabic_dot", "1.", "arabic_dot", True, Inline.BOUNDARY, 3, "GB/T level 3",
           not_after=_FIGURE, then="(?![0-9.])"),
     Style("arabic_dun", "1、", "arabic_dot", True, Inline.NEVER, 3, "level 3, 、 form",
-          not_after=_FIGURE, then="(?![0-9])"),
+          not_after=_FIGURE, then="(?![0-9])", listed=True),
     Style("decimal2", "5.1", "decimal2", True, Inline.NEVER, 3, "clause number 5.1",
           not_after=_FIGURE, then="(?=[ \u3000])"),  # 2.5 alone is a figure
     Style("decimal3", "5.1.1", "decimal3", True, Inline.NEVER, 4, "clause number 5.1.1",

@@ -9,6 +9,8 @@ continues an outer series returns to it (一要 二要 [一要 二要 三要] �
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -81,6 +83,49 @@ MAX_GAP = 3
 #: pathological input (①…①…① in one paragraph, thousands deep) would build a
 #: tree nobody can write out. Deeper nodes are placed at this level.
 MAX_DEPTH = 100
+
+
+#: Where a heading's title ends, and an item's.
+_HEADING_TITLE_END = re.compile("[。！？]")
+_ITEM_TITLE_END = re.compile("[。；！？]")
+#: Shorter titles are too common to say an item previews a heading.
+MIN_PREVIEW_TITLE = 4
+_TITLE_TRIM = "，、：；。！？ \u3000"
+
+
+def drop_previews(events: list[Event], texts: Sequence[str]) -> list[Event]:
+    """Drop in-paragraph items that preview headings: a sentence listing the
+    parts to come (报告分六个部分：一、三年来的斗争…；二、…) whose item titles
+    come back later as the titles of headings (一、三年来的斗争…, or 第一节
+    积极防御… after （一）积极防御…). The headings are the outline; the
+    sentence is a table of contents run into the text. (Members that no later
+    heading takes up then stand alone and fall as prose.)"""
+    if not any(not e.at_start for e in events):
+        return events
+    # The last paragraph at which each heading title appears.
+    last_heading: dict[str, int] = {}
+    for e in events:
+        if e.at_start:
+            text = texts[e.para]
+            m = _HEADING_TITLE_END.search(text, e.marker.end)
+            title = text[e.marker.end : m.start() if m else len(text)].strip(_TITLE_TRIM)
+            if len(title) >= MIN_PREVIEW_TITLE:
+                last_heading[title] = e.para
+    if not last_heading:
+        return events
+    out: list[Event] = []
+    for k, e in enumerate(events):
+        if not e.at_start:
+            text = texts[e.para]
+            stop = len(text)
+            if k + 1 < len(events) and events[k + 1].para == e.para:
+                stop = events[k + 1].marker.start
+            m = _ITEM_TITLE_END.search(text, e.marker.end, stop)
+            title = text[e.marker.end : m.start() if m else stop].strip(_TITLE_TRIM)
+            if last_heading.get(title, -1) > e.para:
+                continue
+        out.append(e)
+    return out
 
 
 class TreeBuilder:
