@@ -712,6 +712,8 @@ def _title_before(text: str, end: int) -> int | None:
     a title."""
     a = max(text.rfind(c, 0, end) for c in "。！？）")
     a = 0 if a < 0 else a + 1
+    if text.startswith("——", a):
+        return None  # a subtitle (——2026年1月25日在…上): its date opens it
     for d in _FULL_DATE.finditer(text, a, end):
         a = d.end()  # a signature's date ends the text before this one
     span = text[a:end]
