@@ -336,10 +336,10 @@ class _Parser:
             lead = leads[i]
             start = 0
             lead_in = i > 0 and paras[i - 1].text[-1] == "："
-            if lead is not None and not lead.is_label:
-                events.append(Event(i, lead, True, lead_in))
-                start = lead.end
             text = paras[i].text
+            if lead is not None and not lead.is_label:
+                events.append(Event(i, lead, True, lead_in, ends_lead_in=text[-1] == "："))
+                start = lead.end
             for mk in inline(text, start):
                 events.append(Event(i, mk, False, lead_in, _own_lead_in(text, mk.start)))
         events = self.builder.keep_enumerations(drop_previews(events, [p.text for p in paras]))
@@ -457,6 +457,10 @@ class _Parser:
             stop = len(text)
             if k + 1 < n and built[k + 1].event.para == e.para:
                 stop = built[k + 1].event.marker.start
+                if stop == mk.end and e.at_start:
+                    # An item right after the heading's marker ((二二)第二是…)
+                    # is the heading's text too.
+                    stop = len(text)
             end_m = (_HEADING_END if e.at_start else _ITEM_END).search(text, mk.end, stop)
             t_end = end_m.end() if end_m is not None else stop
             m_start = starts[k]
