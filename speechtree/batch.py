@@ -731,6 +731,8 @@ class Summary:
     errors_file: str = ""
     #: Set when the failure log could not be written in full (a full disk).
     log_error: str = ""
+    #: Set when the ``table`` could not be written in full (a full disk).
+    table_error: str = ""
 
     def add(self, o: FileOutcome) -> None:
         self.files += 1
@@ -766,9 +768,13 @@ class Summary:
             lines.append(f"symbolic link loops not followed: {self.symlink_loops}")
         if self.failed and not self.log_error:
             lines.append(f"failures are listed in {self.errors_file}")
-        if self.log_error:
-            lines.append(f"error: {self.log_error}")
+        lines.extend(f"error: {e}" for e in self.errors())
         return "\n".join(lines)
+
+    def errors(self) -> list[str]:
+        """What could not be written (the failure log, the table): the run
+        did not end well even when no input failed."""
+        return [e for e in (self.log_error, self.table_error) if e]
 
 
 def _check_output_dir(output_dir: Path, existing: Existing) -> None:
@@ -976,6 +982,7 @@ class _Sink:
         self.summary.log_error = self.log.error
         if self.writer is not None:
             self.writer.close()
+            self.summary.table_error = self.writer.error
         self.summary.seconds = time.perf_counter() - started
         return self.summary
 

@@ -31,7 +31,7 @@ from .batch import (
 )
 from .batch_texts import convert_table
 from .cli_options import input_format as _input_format
-from .cli_options import input_format_option
+from .cli_options import input_format_option, max_nodes_option
 from .errors import SpeechtreeError
 from .options import DEFAULT_MAX_BYTES, ParseOptions
 from .readers.tables import TABLE_INPUT_SUFFIXES
@@ -108,6 +108,7 @@ class _Bar:
               help="Record a file whose reading and parsing take longer as a failure "
               "(TimeLimitError) [default: no limit].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@max_nodes_option
 @input_format_option
 @click.option("--text-column", default=None, metavar="NAME",
               help="INPUT is a table of texts (.csv/.tsv/.jsonl/.parquet): parse this column "
@@ -131,6 +132,7 @@ def batch_cmd(
     max_bytes: int,
     timeout: float | None,
     quiet: bool,
+    max_nodes: int,
     input_format: str,
     text_column: str | None,
     id_columns: tuple[str, ...],
@@ -153,7 +155,7 @@ def batch_cmd(
         raise click.UsageError("--overwrite and --skip-existing exclude each other")
     mode: Existing = "overwrite" if overwrite else "skip" if skip_existing else "refuse"
     opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, strict_decode=strict_decode,
-                        input_format=_input_format(input_format))
+                        max_nodes=max_nodes, input_format=_input_format(input_format))
     show_bar = not quiet and sys.stderr.isatty()
     bar: _Bar | None = None
 
@@ -196,11 +198,12 @@ def batch_cmd(
             bar.close()
     if not quiet:
         click.echo(summary.format(), err=True)
-        if table is not None:
+        if table is not None and not summary.table_error:
             click.echo(f"table: {summary.rows} rows in {table}", err=True)
     elif summary.failed:
         click.echo(f"speechtree: {summary.failed} of {summary.files} files failed; "
                    f"see {output_dir / ERRORS_FILE}", err=True)
-    if quiet and summary.log_error:
-        click.echo(f"speechtree: error: {summary.log_error}", err=True)
-    sys.exit(EXIT_FAILURES if summary.failed or summary.log_error else EXIT_OK)
+    if quiet:
+        for error in summary.errors():
+            click.echo(f"speechtree: error: {error}", err=True)
+    sys.exit(EXIT_FAILURES if summary.failed or summary.errors() else EXIT_OK)

@@ -18,7 +18,7 @@ import orjson
 
 from .cli import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, _fail, main
 from .cli_options import input_format as _input_format
-from .cli_options import input_format_option
+from .cli_options import input_format_option, max_nodes_option
 from .decode import read_limited
 from .diff import DEFAULT_SIMILARITY, diff
 from .errors import SpeechtreeError
@@ -104,10 +104,11 @@ def _lint_inputs(files: tuple[str, ...], pattern: str) -> Iterator[tuple[str, st
 @click.option("--encoding", default=None, help="Decode with this encoding instead of detecting.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
               show_default=True, help="Reject larger inputs.")
+@max_nodes_option
 @input_format_option
 def lint_cmd(files: tuple[str, ...], fmt: str, pattern: str, select: tuple[str, ...],
              ignore: tuple[str, ...], config: str | None, encoding: str | None,
-             max_bytes: int, input_format: str) -> None:
+             max_bytes: int, max_nodes: int, input_format: str) -> None:
     """Check the numbering of each FILE or FOLDER (- for standard input).
 
     Exit 0 when clean, 1 when anything is found, 3/4 when a file cannot be read.
@@ -123,7 +124,7 @@ def lint_cmd(files: tuple[str, ...], fmt: str, pattern: str, select: tuple[str, 
         select_rules(sel, ign)
     except UnknownCodeError as exc:
         raise click.BadParameter(str(exc), param_hint="--select/--ignore") from None
-    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes,
+    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, max_nodes=max_nodes,
                         input_format=_input_format(input_format))
     worst_error = EXIT_OK
     collected: list[Diagnostic] = []
@@ -171,9 +172,10 @@ def lint_cmd(files: tuple[str, ...], fmt: str, pattern: str, select: tuple[str, 
 @click.option("--encoding", default=None, help="Decode with this encoding instead of detecting.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
               show_default=True, help="Reject larger inputs.")
+@max_nodes_option
 @input_format_option
 def diff_cmd(a: str, b: str, fmt: str, similarity: float, encoding: str | None,
-             max_bytes: int, input_format: str) -> None:
+             max_bytes: int, max_nodes: int, input_format: str) -> None:
     """Compare the outlines of A and B: added, removed, moved and retitled nodes.
 
     Exit 0 when the outlines are the same, 1 when they differ, 3/4 when a file
@@ -181,7 +183,7 @@ def diff_cmd(a: str, b: str, fmt: str, similarity: float, encoding: str | None,
     """
     if a == "-" and b == "-":
         raise click.UsageError("only one of A and B can be - (standard input)")
-    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes,
+    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, max_nodes=max_nodes,
                         input_format=_input_format(input_format))
     try:
         doc_a, doc_b = _load(a, opts), _load(b, opts)

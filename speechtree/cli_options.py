@@ -7,7 +7,7 @@ from typing import Any, TypeVar, cast
 
 import click
 
-from .options import InputFormat
+from .options import DEFAULT_MAX_NODES, InputFormat
 from .readers import INPUT_FORMATS
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -25,3 +25,12 @@ def input_format_option(fn: _F) -> _F:
 def input_format(value: str) -> InputFormat | None:
     """The ParseOptions value of ``--input-format``."""
     return None if value == "auto" else cast(InputFormat, value)
+
+
+def max_nodes_option(fn: _F) -> _F:
+    """``--max-nodes``: the bound on an outline's size, hence on memory and output."""
+    return click.option(
+        "--max-nodes", type=click.IntRange(min=1), default=DEFAULT_MAX_NODES, show_default=True,
+        help="Refuse an input whose outline has more nodes (each costs 1.5-3.5 KB of memory "
+        "while parsing; see docs/reliability.md).",
+    )(fn)

@@ -11,7 +11,7 @@ import orjson
 
 from .cli import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_OUTPUT, _fail, main
 from .cli_options import input_format as _input_format
-from .cli_options import input_format_option
+from .cli_options import input_format_option, max_nodes_option
 from .decode import read_limited
 from .errors import SpeechtreeError
 from .models import json_schema, schema_problems
@@ -38,16 +38,18 @@ from .render import RENDERERS, render, use_color
               "spans point into, as source.text.")
 @click.option("--color/--no-color", default=None,
               help="tree: colour on or off (default: only on a terminal; NO_COLOR honoured).")
+@max_nodes_option
 @input_format_option
 def parse_cmd(file: str, fmt: str, output: str, encoding: str | None, strict_decode: bool,
-              max_bytes: int, with_text: bool, color: bool | None, input_format: str) -> None:
+              max_bytes: int, with_text: bool, color: bool | None, max_nodes: int,
+              input_format: str) -> None:
     """Parse FILE (or - for standard input) and print its outline.
 
     FILE may be plain text, a Word .docx, a PDF with a text layer or a saved
     web page; the format is recognised by content (--input-format overrides).
     """
     opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, strict_decode=strict_decode,
-                        input_format=_input_format(input_format))
+                        max_nodes=max_nodes, input_format=_input_format(input_format))
     where = "<stdin>" if file == "-" else file
     if file != "-" and output != "-" and _same_file(file, output):
         _fail(output, "is the input file: refusing to overwrite it", EXIT_OUTPUT)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import functools
+import io
 from importlib import resources
 from pathlib import Path
 
+import lark
 from lark import Lark, Token, Transformer, Tree
 from lark.exceptions import LarkError
+
+from .buildcache import cached, source_key
 
 GRAMMAR_FILE = "markers.lark"
 
@@ -36,9 +40,22 @@ def grammar_text() -> tuple[str, str]:
 
 @functools.cache
 def marker_parser() -> Lark:
-    """The compiled marker grammar, built once per process."""
+    """The compiled marker grammar, built once per process, or read from the
+    cache a previous process saved it in (``buildcache``)."""
     text, _origin = grammar_text()
-    return Lark(text, parser="lalr", start="start", maybe_placeholders=False)
+    return cached(
+        "markers-lark",
+        source_key(text, lark.__version__, modules=["grammar.py"]),
+        lambda: Lark(text, parser="lalr", start="start", maybe_placeholders=False),
+        _lark_bytes,
+        lambda data: Lark.load(io.BytesIO(data)),
+    )
+
+
+def _lark_bytes(parser: Lark) -> bytes:
+    buf = io.BytesIO()
+    parser.save(buf)
+    return buf.getvalue()
 
 
 class _ToStyle(Transformer[Token, tuple[str, int | None]]):

@@ -11,9 +11,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from .grammar import STEMS, classify, marker_parser
+import lark
+
+from .buildcache import cached, compile_keeping_code, from_code, source_key
+from .grammar import STEMS, classify, grammar_text, marker_parser
 from .shapes import Grammar, Scanner, build_scanner
 from .styles import LABEL_STYLES, NUMERALS, STYLES, Inline, StyleTable
 
@@ -28,11 +31,30 @@ def scanners() -> tuple[Scanner, Scanner]:
     The first finds every marker shape; the second only the shapes that may
     stand inside a paragraph (not 一、, 1、, 1）, 一., 第一部分/章/节/条,
     labels): it runs over nearly every character of the input.
-    ``tests/test_shapes.py`` proves both read what the grammar reads."""
+    ``tests/test_shapes.py`` proves both read what the grammar reads.
+    Kept in the build cache (``buildcache``) between processes: building them
+    costs more than parsing a page."""
+    key = source_key(grammar_text()[0], lark.__version__,
+                     modules=["grammar.py", "shapes.py", "styles.py", "markers.py"])
+    return cached("scanners", key, _build_scanners, _dump_scanners, _load_scanners)
+
+
+def _build_scanners() -> tuple[Scanner, Scanner]:
     grammar = Grammar.from_lark(marker_parser())
     styles = {s.name: s for s in STYLES}
     inline = [s.name for s in STYLES if s.inline is not Inline.NEVER or s.listed]
     return build_scanner(grammar, styles), build_scanner(grammar, styles, inline)
+
+
+def _dump_scanners(pair: tuple[Scanner, Scanner]) -> list[tuple[str, object, str]]:
+    return [(s.pattern.pattern, compile_keeping_code(s.pattern.pattern)[1],
+             "".join(sorted(s.start_chars))) for s in pair]
+
+
+def _load_scanners(data: list[tuple[str, Any, str]]) -> tuple[Scanner, Scanner]:
+    full, inline = (Scanner(from_code(source, code), frozenset(chars))
+                    for source, code, chars in data)
+    return full, inline
 
 
 #: Punctuation after which an enumeration may begin inside a paragraph.

@@ -353,7 +353,7 @@ class _Parser:
         if self.n_nodes > self.options.max_nodes:  # before the models, which cost the most
             raise LimitError(
                 f"the outline has over {self.options.max_nodes:,} nodes "
-                "(each costs about 3.5 KB of memory; raise the limit with ParseOptions.max_nodes)"
+                "(each costs about 3.5 KB of memory; raise the limit with max_nodes / --max-nodes)"
             )
 
         region_start = ctx.para_span(paras[plan.start])[0]

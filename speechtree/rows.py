@@ -117,7 +117,9 @@ class TableWriter:
 
     The table is written to a temporary file beside the target and moved into
     place by ``close()``, so a reader never sees half a table; ``abort()``
-    (or leaving the ``with`` block on an exception) removes it instead.
+    (or leaving the ``with`` block on an exception) removes it instead. On a
+    full disk the table is cut after the last whole file's rows and
+    :attr:`error` says how many rows are missing (see :meth:`write`).
     """
 
     def __init__(
@@ -139,7 +141,13 @@ class TableWriter:
         # mkstemp makes the file 0600; the table is an output like the others.
         os.chmod(fd, OUTPUT_MODE)
         self._tmp = Path(tmp)
-        self.count = 0
+        self.count = 0  # rows written (rows of a failed write not counted)
+        self.lost = 0  # rows that could not be written (a full disk)
+        self.failed: OSError | None = None
+        #: Set by close() when the table is incomplete or could not be moved
+        #: into place; "" when every row is in it.
+        self.error = ""
+        self._fd = -1
         if self.kind == "parquet":
             os.close(fd)
             self._pa = _optional("pyarrow")
@@ -147,15 +155,18 @@ class TableWriter:
             self._schema = _arrow_schema(self._pa, self.extra)
             self._pw = self._pq.ParquetWriter(str(self._tmp), self._schema)
             self._batch: list[tuple[object, ...]] = []
-        elif self.kind == "csv":
-            # utf-8-sig writes the BOM Excel needs to read the file as UTF-8.
-            self._fh: io.TextIOBase = open(  # closed in close()/abort()
-                fd, "w", encoding="utf-8-sig", newline=""
-            )
-            self._csv = csv.writer(self._fh)
+            return
+        # CSV and JSONL go straight to the file descriptor, one write() call
+        # per file's rows, so that a failed write (a full disk) can be cut
+        # back to the last whole file: the table stays valid, shorter.
+        self._fd = fd
+        self._size = 0
+        if self.kind == "csv":
+            self._buf = io.StringIO(newline="")
+            self._csv = csv.writer(self._buf)
             self._csv.writerow((*self.extra, *COLUMNS))
-        else:
-            self._bin = open(fd, "wb")  # closed in close()/abort()
+            # The BOM tells Excel the file is UTF-8.
+            self._put("\ufeff" + self._take(), 0)
 
     @property
     def temp_path(self) -> Path:
@@ -163,23 +174,58 @@ class TableWriter:
         return self._tmp
 
     def write(self, items: Iterable[Row], *, extra: Sequence[object] = ()) -> None:
-        """Write rows; ``extra`` holds the values of the extra columns."""
+        """Write rows; ``extra`` holds the values of the extra columns.
+
+        A write that fails with an ``OSError`` (a full disk) is not raised:
+        the table is cut back to the rows written before it, nothing more is
+        written, and :meth:`close` reports it in :attr:`error`."""
         if self.kind == "parquet":
             ex = tuple(str(v) for v in extra)
             for r in items:
                 self._batch.append((*ex, *r))
                 self.count += 1
-            if len(self._batch) >= 50_000:
-                self._flush()
+            if len(self._batch) >= 50_000 and self.failed is None:
+                try:
+                    self._flush()
+                except OSError as exc:
+                    self.failed = exc
         elif self.kind == "csv":
+            n = 0
             for r in items:
                 self._csv.writerow([*extra, *("" if v is None else v for v in r)])
-                self.count += 1
+                n += 1
+            self._put(self._take(), n)
         else:
             lead = dict(zip(self.extra, extra, strict=False))
-            for r in items:
-                self._bin.write(orjson.dumps({**lead, **r._asdict()}) + b"\n")
-                self.count += 1
+            lines = [orjson.dumps({**lead, **r._asdict()}) for r in items]
+            if lines:
+                lines.append(b"")
+            self._put(b"\n".join(lines), len(lines) - 1 if lines else 0)
+
+    def _take(self) -> str:
+        text = self._buf.getvalue()
+        self._buf.seek(0)
+        self._buf.truncate()
+        return text
+
+    def _put(self, data: str | bytes, n: int) -> None:
+        """Write ``data`` (``n`` rows) whole, or cut the file back to before it."""
+        if self.failed is None:
+            raw = data.encode("utf-8") if isinstance(data, str) else data
+            try:
+                view = memoryview(raw)
+                while view:
+                    view = view[os.write(self._fd, view):]
+                self._size += len(raw)
+                self.count += n
+                return
+            except OSError as exc:
+                self.failed = exc
+                try:
+                    os.ftruncate(self._fd, self._size)
+                except OSError:
+                    pass
+        self.lost += n
 
     def _flush(self) -> None:
         cols = list(zip(*self._batch, strict=True)) if self._batch else [
@@ -198,19 +244,49 @@ class TableWriter:
             if self._batch or not self.count:
                 self._flush()
             self._pw.close()
-        elif self.kind == "csv":
-            self._fh.close()
-        else:
-            self._bin.close()
+        elif self._fd >= 0:
+            fd, self._fd = self._fd, -1
+            os.close(fd)
 
     def close(self) -> None:
-        """Finish the table and move it into place."""
-        self._finish()
-        os.replace(self._tmp, self.target)
+        """Finish the table and move it into place. Problems writing it go to
+        :attr:`error` (the table, cut after the last whole file's rows, is
+        still moved into place); for Parquet, whose file cannot be cut, an
+        ``OSError`` removes the table and is raised."""
+        if self.kind == "parquet":
+            # A Parquet file cannot be cut after its last whole row group:
+            # when a write failed, no table is better than a broken one.
+            try:
+                if self.failed is None:
+                    self._finish()
+            except OSError as exc:
+                self.failed = exc
+            if self.failed is not None:
+                self.abort()
+                self.error = (
+                    f"cannot write {self.target}: {self.failed.strerror or self.failed} "
+                    "(a Parquet table cannot be cut short, so none was written)"
+                )
+                return
+        else:
+            self._finish()
+        try:
+            os.replace(self._tmp, self.target)
+        except OSError as exc:
+            self._tmp.unlink(missing_ok=True)
+            self.error = f"cannot write {self.target}: {exc.strerror or exc}"
+            return
+        if self.failed is not None:
+            self.error = (
+                f"{self.target} is incomplete: {self.lost:,} row(s) could not be written "
+                f"({self.failed.strerror or self.failed})"
+            )
 
     def abort(self) -> None:
         try:
             self._finish()
+        except OSError:  # (Parquet's footer on a full disk): the file goes anyway
+            pass
         finally:
             self._tmp.unlink(missing_ok=True)
 
@@ -233,7 +309,9 @@ def write_table(items: Iterable[Row], target: str | os.PathLike[str]) -> int:
     """Write rows to ``target`` (.csv, .jsonl or .parquet); return how many."""
     with TableWriter(target) as w:
         w.write(items)
-        return w.count
+    if w.error:
+        raise OSError(w.error)
+    return w.count
 
 
 #: Column types, for Parquet and pandas: every string column may be null

@@ -52,3 +52,22 @@ def test_json_output_loads_no_view_and_no_yaml() -> None:
     assert _tops(loaded) & {"rich", "yaml"} == set()
     assert not {"speechtree.render.tree", "speechtree.render.html",
                 "speechtree.render.markdown", "speechtree.batch"} & loaded
+
+
+def test_plain_text_loads_no_reader_of_another_format() -> None:
+    loaded = _modules_after("parse", str(SMALL))
+    assert not {"speechtree.readers.docx", "speechtree.readers.pdf"} & loaded
+    assert "lxml" not in _tops(loaded)
+
+
+def test_readers_loaded_on_demand_are_the_readers_themselves() -> None:
+    from speechtree import readers
+    from speechtree.readers.docx import DocxReader
+    from speechtree.readers.pdf import PdfReader
+
+    by_name = {r.name: r for r in readers.READERS}
+    heads = [b"PK\x03\x04rest", b"junk%PDF-1.7", b"%PDF-1.4", b"<html>", b"plain text", b""]
+    for real in (DocxReader(), PdfReader()):
+        lazy = by_name[real.name]
+        assert lazy.suffixes == real.suffixes
+        assert [lazy.sniff(h) for h in heads] == [real.sniff(h) for h in heads]

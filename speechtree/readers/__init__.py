@@ -10,18 +10,51 @@ Nothing after this stage needs to know which reader ran.
 
 from __future__ import annotations
 
+import importlib
 import os
+from collections.abc import Callable
 
-from .base import Extracted, FormatError, Heading, MissingExtraError, Reader
-from .docx import DocxReader
+from .base import (
+    Extracted,
+    FormatError,
+    Heading,
+    MissingExtraError,
+    Reader,
+    looks_like_pdf,
+    looks_like_zip,
+)
 from .html import HtmlReader
-from .pdf import PdfReader
 from .refused import ImageReader, OleReader, RtfReader
+
+
+class _OnDemand:
+    """A reader whose module is imported when a file of its format turns up:
+    the .docx reader's XML libraries cost more than parsing a page, and most
+    inputs are plain text. It recognises the bytes with the same test the
+    reader itself uses."""
+
+    def __init__(self, name: str, suffixes: tuple[str, ...], module: str, cls: str,
+                 sniff: Callable[[bytes], bool]) -> None:
+        self.name = name
+        self.suffixes = suffixes
+        self._where = (module, cls)
+        self._sniff = sniff
+        self._reader: Reader | None = None
+
+    def sniff(self, head: bytes) -> bool:
+        return self._sniff(head)
+
+    def read(self, data: bytes, path: str | None, max_bytes: int) -> Extracted:
+        if self._reader is None:
+            module, cls = self._where
+            self._reader = getattr(importlib.import_module(module, __name__), cls)()
+        return self._reader.read(data, path, max_bytes)
+
 
 #: In the order they are tried on a file's first bytes.
 READERS: tuple[Reader, ...] = (
-    DocxReader(),
-    PdfReader(),
+    _OnDemand("docx", (".docx", ".docm", ".dotx"), ".docx", "DocxReader", looks_like_zip),
+    _OnDemand("pdf", (".pdf",), ".pdf", "PdfReader", looks_like_pdf),
     OleReader(),
     HtmlReader(),
     RtfReader(),

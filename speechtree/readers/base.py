@@ -40,6 +40,16 @@ class Extracted:
     headings: tuple[Heading, ...] = field(default=())
 
 
+def looks_like_zip(head: bytes) -> bool:
+    """A zip archive's first bytes (a .docx is one)."""
+    return head.startswith(b"PK\x03\x04")
+
+
+def looks_like_pdf(head: bytes) -> bool:
+    """A PDF header within the first KiB (some files have junk before it)."""
+    return b"%PDF-" in head[:1024]
+
+
 class Reader(Protocol):
     """One input format: how to recognise its bytes and how to read them."""
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import LimitError
-from .base import Extracted, FormatError, Heading
+from .base import Extracted, FormatError, Heading, looks_like_zip
 from .wordnum import Numbering, W
 
 #: A .docx is a zip archive; these parts tell Word documents from other
@@ -250,7 +250,7 @@ class DocxReader:
     suffixes: tuple[str, ...] = (".docx", ".docm", ".dotx")
 
     def sniff(self, head: bytes) -> bool:
-        return head.startswith(b"PK\x03\x04")
+        return looks_like_zip(head)
 
     def read(self, data: bytes, path: str | None, max_bytes: int) -> Extracted:
         try:

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from .base import Extracted, FormatError, require
+from .base import Extracted, FormatError, looks_like_pdf, require
 
 #: Share of the page height at the top and at the bottom where running
 #: headers, footers and page numbers sit.
@@ -196,7 +196,7 @@ class PdfReader:
     suffixes: tuple[str, ...] = (".pdf",)
 
     def sniff(self, head: bytes) -> bool:
-        return b"%PDF-" in head[:1024]
+        return looks_like_pdf(head)
 
     def read(self, data: bytes, path: str | None, max_bytes: int) -> Extracted:
         pdfium = require("pypdfium2", "PDF files", path)
