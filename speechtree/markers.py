@@ -244,7 +244,7 @@ class Recognizer:
         #: The last member of each colon-opened list of a block style (listed).
         listed: dict[str, int] = {}
         #: The last item of each family found (for a first marker written again).
-        repeated: dict[str, Marker] = {}
+        repeated: dict[str, tuple[Marker, str]] = {}
         for m in self._inline.finditer(text, scan_from, end):
             a = m.start()
             if a == 0:
@@ -294,12 +294,18 @@ class Recognizer:
             if not self._plausible_after(mk, text):
                 continue
             if mk.ordinal == 1 and mk.style in _REPEATABLE:
-                # 一方面…，一方面…; 一是…，一是…: the first marker written again
-                # is the next item (as 另一方面, 二是 would be).
-                last = repeated.get(style.family)
-                if last is not None and last.style == mk.style and last.ordinal in (1, None):
+                # 一方面…，一方面…: the first marker written again is the next
+                # item (as 另一方面 would be). 一是 only pairs so after a colon
+                # (问题有两个：一是…，一是…); 一是…；一是… otherwise nests.
+                last, last_prev = repeated.get(style.family, (None, ""))
+                if (
+                    last is not None
+                    and last.style == mk.style
+                    and (last.ordinal in (1, None) if mk.style == "fangmian"
+                         else last.ordinal == 1 and last_prev == "：")
+                ):
                     mk = mk._replace(ordinal=None)
-            repeated[style.family] = mk
+            repeated[style.family] = (mk, prev)
             yield mk
 
     @staticmethod

@@ -457,10 +457,6 @@ class _Parser:
             stop = len(text)
             if k + 1 < n and built[k + 1].event.para == e.para:
                 stop = built[k + 1].event.marker.start
-                if stop == mk.end and e.at_start:
-                    # An item right after the heading's marker ((二二)第二是…)
-                    # is the heading's text too.
-                    stop = len(text)
             end_m = (_HEADING_END if e.at_start else _ITEM_END).search(text, mk.end, stop)
             t_end = end_m.end() if end_m is not None else stop
             m_start = starts[k]

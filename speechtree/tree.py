@@ -146,7 +146,8 @@ class TreeBuilder:
         keep = [True] * len(events)
         seconds: set[str] = set()
         #: A second item opening the next heading's paragraph right after its
-        #: marker ((二二)第二是…): the list goes on across the heading.
+        #: marker ((二一)…第一是日本方面。(二二)第二是中国方面。): the list goes on
+        #: in the next numbered paragraphs' titles, so its first item is one.
         carried: str | None = None
         for i in range(len(events) - 1, -1, -1):
             e = events[i]
@@ -246,8 +247,6 @@ class TreeBuilder:
             stack.append(fr)
             if heading:
                 running_last[family] = ordinal
-            elif parent is not None and parent.heading:
-                last_item[family] = (ordinal, parent.family, parent.ordinal)
             return fr
 
         def warn(code: str, msg: str, e: Event) -> None:
@@ -257,31 +256,6 @@ class TreeBuilder:
             """Close frames above and including index k; return the new parent."""
             del stack[k:]
             return stack[-1] if stack else None
-
-        #: The last item of each family: (ordinal, its parent heading's
-        #: family and ordinal), for a list carried on across paragraph numbers.
-        last_item: dict[str, tuple[int, str, int]] = {}
-
-        def carries_on(e: Event, k: int, fam: str) -> int | None:
-            """The stack index of the heading an item ``k`` carries a list on
-            under: the item opens that heading's paragraph right after its
-            marker, the heading is the next sibling of the one the item
-            ``k - 1`` stood under, and that item was the last of its family."""
-            j = top_heading()
-            if j < 0:
-                return None
-            h = stack[j]
-            lead = built[h.node].event.marker
-            prev = last_item.get(fam)
-            if (
-                prev is None
-                or prev[0] != k - 1
-                or h.para != e.para
-                or lead.end != e.marker.start
-                or (prev[1], prev[2] + 1) != (h.family, h.ordinal)
-            ):
-                return None
-            return j
 
         def top_heading() -> int:
             for k in range(len(stack) - 1, -1, -1):
@@ -408,11 +382,5 @@ class TreeBuilder:
                          f"{mk.text} comes after ordinal {last}", e)
                 parent = pop_to(top_heading() + 1)
                 add(e, k, parent, True, fam)
-            elif (carried := carries_on(e, k, fam)) is not None:
-                # （二一）…第一是日本方面。 （二二）第二是中国方面: the list goes
-                # on at the head of the next numbered paragraph, under it.
-                # It opens the paragraph: a list after it in the paragraph
-                # elaborates it, as under an item opening its paragraph.
-                add(e, k, pop_to(carried + 1), False, fam).opens_para = True
             # an item out of any series is an ordinal in prose: not a node
         return built, warnings
