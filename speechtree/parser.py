@@ -341,10 +341,10 @@ class _Parser:
             lead = leads[i]
             start = 0
             lead_in = i > 0 and paras[i - 1].text[-1] == "："
-            if lead is not None and not lead.is_label:
-                events.append(Event(i, lead, True, lead_in))
-                start = lead.end
             text = paras[i].text
+            if lead is not None and not lead.is_label:
+                events.append(Event(i, lead, True, lead_in, ends_lead_in=text[-1] == "："))
+                start = lead.end
             for mk in inline(text, start):
                 events.append(Event(i, mk, False, lead_in, _own_lead_in(text, mk.start)))
         events = self.builder.keep_enumerations(drop_previews(events, [p.text for p in paras]))

@@ -332,7 +332,9 @@ def _cuts(rec: Recognizer, text: str) -> list[int]:
                 stop_at, stop_from = (m.start() if m else -1), lead.end
             limit = stop_at if stop_at >= 0 else n
             for mk in _run_in_candidates(rec, text, lead.end, limit):
-                if mk.style != lead.style:
+                # A lower heading run into a heading line opens its series
+                # (短板（一）补齐); “存乎一心”(37)， is a note reference.
+                if mk.style != lead.style and mk.ordinal == 1:
                     cut = mk.start
                     break
         if cut is None:
