@@ -351,7 +351,12 @@ class _Parser:
             for i in range(plan.start, plan.end)
             if leads[i] is None and is_annex(paras[i].text)
         )
-        built, tree_warnings = self.builder.build(events, resets)
+        cut_out = frozenset(
+            i
+            for i in range(plan.start, plan.end)
+            if not paras[i].starts_line and leads[i] is not None
+        )
+        built, tree_warnings = self.builder.build(events, resets, cut_out)
         self.n_nodes += len(built)
         if self.n_nodes > self.options.max_nodes:  # before the models, which cost the most
             raise LimitError(

@@ -156,6 +156,10 @@ class TreeBuilder:
                 if carried is not None:
                     seconds.add(carried)
                     carried = None
+                if e.marker.ordinal == 2:
+                    # 这就是：第一，…。 then a paragraph 第二，…: the list goes on
+                    # as paragraphs, so its first item is one.
+                    seconds.add(self.table.style(e.marker.style).family)
                 continue
             fam = self.table.style(e.marker.style).family
             if e.marker.ordinal == 1 and fam not in seconds:
@@ -198,10 +202,16 @@ class TreeBuilder:
         return e.at_start and self.table.style(e.marker.style).heading
 
     def build(
-        self, events: list[Event], resets: frozenset[int] = frozenset()
+        self,
+        events: list[Event],
+        resets: frozenset[int] = frozenset(),
+        cut_out: frozenset[int] = frozenset(),
     ) -> tuple[list[Built], list[TreeWarning]]:
         """Build the tree. ``resets`` are paragraphs (annex labels) after which
-        every open series is closed: an appendix numbers from the top level."""
+        every open series is closed: an appendix numbers from the top level.
+        ``cut_out`` are paragraphs opening with a marker cut out of the line
+        before them (…。第一，…): a series member whose line holds them is
+        still a single paragraph of the text."""
         built: list[Built] = []
         pending = sorted(resets, reverse=True)
         warnings: list[TreeWarning] = []
@@ -243,7 +253,9 @@ class TreeBuilder:
             )
             if prev is not None:
                 fr.members = prev.members + 1
-                fr.single = prev.single and e.para == prev.para + 1
+                fr.single = prev.single and all(
+                    i in cut_out for i in range(prev.para + 1, e.para)
+                )
             stack.append(fr)
             if heading:
                 running_last[family] = ordinal
