@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from .markers import Marker
 from .styles import StyleTable
@@ -99,7 +99,12 @@ MIN_PREVIEW_TITLE = 4
 _TITLE_TRIM = "，、：；。！？ \u3000"
 
 
-def drop_previews(events: list[Event], texts: Sequence[str]) -> list[Event]:
+class _Paragraph(Protocol):
+    @property
+    def text(self) -> str: ...
+
+
+def drop_previews(events: list[Event], paras: Sequence[_Paragraph]) -> list[Event]:
     """Drop in-paragraph items that preview headings: a sentence listing the
     parts to come (报告分六个部分：一、三年来的斗争…；二、…) whose item titles
     come back later as the titles of headings (一、三年来的斗争…, or 第一节
@@ -112,7 +117,7 @@ def drop_previews(events: list[Event], texts: Sequence[str]) -> list[Event]:
     last_heading: dict[str, int] = {}
     for e in events:
         if e.at_start:
-            text = texts[e.para]
+            text = paras[e.para].text
             m = _HEADING_TITLE_END.search(text, e.marker.end)
             title = text[e.marker.end : m.start() if m else len(text)].strip(_TITLE_TRIM)
             if len(title) >= MIN_PREVIEW_TITLE:
@@ -122,7 +127,7 @@ def drop_previews(events: list[Event], texts: Sequence[str]) -> list[Event]:
     out: list[Event] = []
     for k, e in enumerate(events):
         if not e.at_start:
-            text = texts[e.para]
+            text = paras[e.para].text
             stop = len(text)
             if k + 1 < len(events) and events[k + 1].para == e.para:
                 stop = events[k + 1].marker.start
