@@ -17,6 +17,9 @@ GRAMMAR_FILE = "markers.lark"
 
 #: 最后 continues whatever sequence is open; the others have fixed places.
 SEQUENCE_ORDINALS: dict[str, int | None] = {"首先": 1, "其次": 2, "再次": 3, "最后": None}
+#: Styles written 又 + the first item's marker (又其一, 又一方面): each is the
+#: next item of the list open before it, so their ordinal is None as for 最后.
+AGAIN_STYLES = frozenset({"qi_again", "fangmian_again"})
 
 
 def grammar_text() -> tuple[str, str]:
@@ -93,6 +96,8 @@ class _ToStyle(Transformer[Token, tuple[str, int | None]]):
             ordinal = 1
         elif data == "fangmian_other":
             ordinal = 2
+        elif data in AGAIN_STYLES:
+            ordinal = None  # 又其一, 又一方面: the next of the open list
         return (str(data), ordinal)
 
 
@@ -166,7 +171,8 @@ def _circled_value(ch: str) -> int:
 def classify(candidate: str) -> tuple[str, int | None] | None:
     """``(style, ordinal)`` of a marker as written, or None when it is not one.
 
-    The ordinal is None only for 最后, which continues an open sequence.
+    The ordinal is None only for 最后, 又其一 and 又一方面, which continue an
+    open list.
     Not cached here: the recogniser keeps the readings it needs per style
     table (``markers._readings_under``).
     """

@@ -38,6 +38,7 @@ from .segment import Para, segment
 from .speeches import (
     PART_STYLE,
     SpeechPlan,
+    attached_titles,
     choose_title,
     find_contents,
     is_annex,
@@ -45,6 +46,7 @@ from .speeches import (
     part_labels,
     plan_speeches,
     prose_labels,
+    split_annex_lists,
     title_span,
 )
 from .styles import DEFAULT_TABLE, StyleTable
@@ -276,7 +278,7 @@ class _Parser:
                 mk = paras[i].lead
                 assert mk is not None
                 paras[i].lead = mk._replace(style=PART_STYLE, is_label=False)
-        paras = self._split_labels(paras)
+        paras = split_annex_lists(self._split_labels(paras), self.rec)
         # Lines end where the normaliser ends them: CRLF, LF, or a lone CR.
         ctx = _Context(nt, paras, line_starts(text))
         leads = [
@@ -384,10 +386,10 @@ class _Parser:
             lead = leads[i]
             start = 0
             lead_in = i > 0 and paras[i - 1].text[-1] == "："
-            if lead is not None and not lead.is_label:
-                events.append(Event(i, lead, True, lead_in))
-                start = lead.end
             text = paras[i].text
+            if lead is not None and not lead.is_label:
+                events.append(Event(i, lead, True, lead_in, ends_lead_in=text[-1] == "："))
+                start = lead.end
             for mk in inline(text, start):
                 events.append(Event(i, mk, False, lead_in, _own_lead_in(text, mk.start)))
         events = self.builder.keep_enumerations(drop_previews(events, [p.text for p in paras]))
@@ -395,7 +397,7 @@ class _Parser:
             i
             for i in range(plan.start, plan.end)
             if leads[i] is None and is_annex(paras[i].text)
-        )
+        ) | attached_titles(paras, leads, plan.start, plan.end)
         built, tree_warnings = self.builder.build(events, resets)
         self.n_nodes += len(built)
         if self.n_nodes > self.options.max_nodes:  # before the models, which cost the most
