@@ -121,6 +121,8 @@ class _ToStyle(Transformer[Token, tuple[str, int | None]]):
                     ordinal = SEQUENCE_ORDINALS[str(child)]
                 elif child.type == "STEM":
                     ordinal = STEMS.index(str(child)) + 1
+                elif child.type == "LOWER":
+                    ordinal = ord(str(child)) - ord("a") + 1
                 elif child.type in ("ROMAN", "ROMAN_ASCII"):
                     ordinal = roman_value(str(child))
         if data == "fangmian":

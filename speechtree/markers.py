@@ -343,7 +343,7 @@ class Recognizer:
             return False  # 第三、第四以至最后一仗
         if mk.style == "stem_dun" and nxt in _STEMS:
             return False  # 甲、乙双方
-        if mk.style == "cn_bare":
+        if mk.style in ("cn_bare", "decimal1"):
             # A heading line of its own: short, and no sentence in it.
             rest = text[mk.end : mk.end + _BARE_TITLE_MAX + 1]
             return len(rest) <= _BARE_TITLE_MAX and "。" not in rest

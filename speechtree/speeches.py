@@ -16,7 +16,7 @@ _GENRE = re.compile(
 _GENRE_IN = re.compile(r"讲话|报告|致辞|发言|演讲|讲稿|说明|贺词|会议上|大会上")
 _SENTENCE = re.compile(r"[。！？；]")
 _ANNEX = re.compile(
-    r"(?:(?:附件|附录|附表)[0-9一二三四五六七八九十]*[：:]?.{0,24}|名词解释|名词注释|注释|注解)[：:]?"
+    r"(?:(?:附件|附录|附表)[0-9一二三四五六七八九十]*[：:]?[^。！？；]{0,24}|名词解释|名词注释|注释|注解)[：:]?"
 )
 #: Every text is_annex accepts starts with one of these: a cheap test first
 #: (it is asked of nearly every paragraph).
@@ -57,7 +57,11 @@ def _is_subtitle(text: str) -> bool:
 
 def is_annex(text: str) -> bool:
     """附件1, 附件2：名词解释, 名词解释: after it, numbering starts from the top again."""
-    return text[:1] in ANNEX_START and _ANNEX.fullmatch(text) is not None
+    return (
+        text[:1] in ANNEX_START
+        and _ANNEX.fullmatch(text) is not None
+        and not _SENTENCE.search(text)  # 附录B给出了…。 is a sentence, not a label
+    )
 
 
 def is_title_like(text: str) -> bool:
@@ -405,7 +409,7 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
             (
                 k
                 for k in range(i - 1, max(-1, i - 4), -1)
-                if paras[k].text in ("目录", "目次", "提纲", "目錄")
+                if _is_contents_title(paras, k)
             ),
             None,
         )
@@ -423,8 +427,21 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
     return out
 
 
+_PAGE_NUMBER = "0123456789IVXivx\t .…"
+
+
 def _key(mk: Marker, text: str) -> tuple[str, int | None, str]:
-    return (mk.style, mk.ordinal, text[mk.end : mk.end + 8])
+    # A contents entry ends in its page number (1 范围<TAB>1, 前言 II): the
+    # heading it lists does not.
+    return (mk.style, mk.ordinal, text[mk.end : mk.end + 8].rstrip(_PAGE_NUMBER))
+
+
+def _is_contents_title(paras: list[Para], k: int) -> bool:
+    """目录 / 目次 (also 目　　次, whose wide gap may split it in two)."""
+    text = paras[k].text
+    if k > 0 and paras[k - 1].line == paras[k].line:
+        text = paras[k - 1].text + text
+    return "".join(text.split()) in ("目录", "目次", "提纲", "目錄")
 
 
 def _toc_line(p: Para, mk: Marker | None, table: StyleTable) -> bool:
