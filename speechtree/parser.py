@@ -528,6 +528,9 @@ class _Parser:
                 t_start = ostart(p, mk.end) if mk.end < len(text) else m_end
                 t_stop = oend(p, t_end - 1) if t_end > mk.end else t_start
             body_end = starts[k + 1] if k + 1 < n else region_end
+            # A heading line that is all title keeps its closing ？/！; one
+            # that ends a sentence before its body loses it.
+            whole_line = e.at_start and t_end == len(text) and p.ends_line
             nodes.append(
                 _new_node(
                     kind=b.kind,
@@ -535,7 +538,7 @@ class _Parser:
                     marker=original[m_start:m_end].strip(_WS),
                     ordinal=b.ordinal,
                     level=b.level,
-                    title=clean_title(original[t_start:t_stop]),
+                    title=clean_title(original[t_start:t_stop], keep_mark=whole_line),
                     text=clean_text(original[t_stop:body_end]),
                     span=span(m_start, max(body_end, t_stop)),
                     title_span=span(t_start, t_stop),

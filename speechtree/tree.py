@@ -139,6 +139,13 @@ def drop_previews(events: list[Event], paras: Sequence[_Paragraph]) -> list[Even
     return out
 
 
+def _clause_parent(text: str) -> str:
+    """The clause a multi-level number belongs to (5.2 for 5.2.1; a marker
+    with no dot inside, 一、 or （1）, belongs to none)."""
+    head, dot, _ = text.rstrip(".．").rpartition(".")
+    return head if dot and head[-1:].isdigit() else ""
+
+
 class TreeBuilder:
     def __init__(self, table: StyleTable) -> None:
         self.table = table
@@ -335,7 +342,10 @@ class TreeBuilder:
                 if heading:
                     if same:  # the same family restarts: a new series beside the old
                         j = same[-1] if stack[same[-1]].heading else same[0]
-                        if stack[j].ordinal == 1:
+                        before = built[stack[j].node].event.marker.text
+                        if _clause_parent(before) != _clause_parent(mk.text):
+                            pass  # 5.2.1 after 5.1.5: the number says a new parent
+                        elif stack[j].ordinal == 1:
                             warn("duplicate", f"{mk.text} repeats ordinal 1", e)
                         else:
                             warn("series-restart", f"{mk.text} starts its numbering again", e)
