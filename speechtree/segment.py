@@ -170,6 +170,8 @@ def raw_paragraphs(nt: Normalized, rec: Recognizer) -> list[Para]:
             seg_start = pos
             if WIDE in line:
                 for g in _GAP_RUN.finditer(norm, pos, end):
+                    if not bounds and _clause_number_before(rec, norm, seg_start, g.start(), end):
+                        continue  # 7.3　 核电厂文件更新: the number and its title
                     if WIDE in g.group():
                         bounds.append((seg_start, g.start()))
                         seg_start = g.end()
@@ -184,6 +186,17 @@ def raw_paragraphs(nt: Normalized, rec: Recognizer) -> list[Para]:
             blank = False
         pos = end + 1
     return out
+
+
+def _clause_number_before(rec: Recognizer, norm: str, a: int, gap: int, end: int) -> bool:
+    """Is ``norm[a:gap]`` a clause number alone (5, 5.1, 5.1.1), whose gap
+    before its title (7.3　 文件更新, a U+3000 and a space) is no paragraph
+    break?"""
+    head = norm[a:gap].strip(" " + WIDE)
+    if not head or len(head) > 12:
+        return False
+    mk = rec.leading_before_space(norm[a:end])
+    return mk is not None and mk.style.startswith("decimal") and mk.end == len(head)
 
 
 def _is_marker_only(rec: Recognizer, p: Para) -> bool:
