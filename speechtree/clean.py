@@ -27,9 +27,17 @@ _TRAIL_TITLE = "，；：。、！？,;:.!?" + WHITESPACE
 _LEAD_TITLE = "，：、,:" + WHITESPACE
 
 
+#: The zero-width characters, each tested with ``in`` (a C scan for one code
+#: point): six of those cost a quarter of one search of the ``_ZW`` class,
+#: and almost no body holds any.
+_ZW_CHARS = tuple(sorted(ZERO_WIDTH))
+
+
 def _denoise(raw: str) -> str:
-    if _ZW.search(raw):
-        raw = _ZW.sub("", raw)
+    for ch in _ZW_CHARS:
+        if ch in raw:
+            raw = _ZW.sub("", raw)
+            break
     if " " in raw:
         raw = _HAN_GAP.sub("", raw)
     return raw
