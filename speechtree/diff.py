@@ -31,7 +31,7 @@ from pydantic import BaseModel
 
 from .conventions import path_string
 from .models import Document, Node
-from .printable import printable
+from .printable import json_c1_escaped, printable
 from .styles import DEFAULT_TABLE, StyleTable
 from .whitespace import class_body
 
@@ -78,7 +78,7 @@ class DiffResult(BaseModel):
     def to_json(self) -> str:
         data = self.model_dump(mode="json")
         data["counts"] = self.counts()
-        return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
+        return json_c1_escaped(orjson.dumps(data, option=orjson.OPT_INDENT_2)).decode("utf-8")
 
     def to_text(self) -> str:
         """One line per change, ``-``/``+``/``>``/``~`` first; empty when the outlines agree."""

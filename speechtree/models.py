@@ -17,6 +17,8 @@ from pydantic import (
     model_validator,
 )
 
+from .printable import json_c1_escaped
+
 if TYPE_CHECKING:
     import pandas
 
@@ -263,7 +265,7 @@ class Document(BaseModel):
         opt = orjson.OPT_INDENT_2 if indent else 0
         # Every field is str, int, bool, None, list or a model, so the
         # Python-mode dump is already JSON data (and a third faster to make).
-        return orjson.dumps(self.model_dump(), option=opt)
+        return json_c1_escaped(orjson.dumps(self.model_dump(), option=opt))
 
     def to_yaml(self) -> str:
         from .yaml_io import dump  # local import: YAML loads only when asked for
