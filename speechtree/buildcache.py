@@ -165,31 +165,86 @@ _sre: Any = importlib.import_module("_sre")
 PatternCode = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 
 
-def compile_keeping_code(source: str) -> tuple[re.Pattern[str], PatternCode | None]:
-    """``re.compile(source)`` and the compiled code, for :func:`from_code`
+def compile_keeping_code(
+    source: str, flags: int = 0
+) -> tuple[re.Pattern[str], PatternCode | None]:
+    """``re.compile(source, flags)`` and the compiled code, for :func:`from_code`
     (None when this interpreter's compiler is not the one expected)."""
+    flags = int(flags)
     try:
-        p = _re_parser.parse(source, 0)
-        code = [int(c) for c in _re_compiler._code(p, 0)]  # (opcodes are int subclasses)
+        p = _re_parser.parse(source, flags)
+        code = [int(c) for c in _re_compiler._code(p, flags)]  # (opcodes are int subclasses)
         groupindex = dict(p.state.groupdict)
         indexgroup: list[str | None] = [None] * p.state.groups
         for k, i in groupindex.items():
             indexgroup[i] = k
-        state: PatternCode = (p.state.flags, code, p.state.groups - 1, groupindex,
+        state: PatternCode = (flags | p.state.flags, code, p.state.groups - 1, groupindex,
                               tuple(indexgroup))
         pattern = from_code(source, state)
     except Exception:
-        return re.compile(source), None
+        return re.compile(source, flags), None
     return pattern, state
 
 
-def from_code(source: str, state: PatternCode | None) -> re.Pattern[str]:
+def from_code(source: str, state: PatternCode | None, flags: int = 0) -> re.Pattern[str]:
     """The pattern of ``source`` from the code :func:`compile_keeping_code`
-    made (compiled afresh when there is none)."""
+    made (compiled afresh, with ``flags``, when there is none)."""
     if state is None:
-        return re.compile(source)
+        return re.compile(source, flags)
     flags, code, groups, groupindex, indexgroup = state
     # (The code and its source come from one checksummed file; _sre checks
     # that the code is well formed.)
     pattern: re.Pattern[str] = _sre.compile(source, flags, code, groups, groupindex, indexgroup)
     return pattern
+
+
+class Patterns:
+    """The regular expressions of one module, compiled in an earlier process:
+    ``_re = Patterns("metadata")``, then ``_re(source, flags)`` where the module
+    would call ``re.compile``, and ``_re.save()`` after the last one.
+
+    Each pattern is found by its source and flags, so the file needs no key
+    beyond the interpreter's; after a miss, :meth:`save` writes the patterns
+    this module compiled (and drops any it no longer has)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._key = source_key(name)
+        self._known: dict[tuple[str, int], PatternCode] | None = None
+        self._made: dict[tuple[str, int], PatternCode | None] = {}
+        self._missed = False
+
+    def __call__(self, source: str, flags: int = 0) -> re.Pattern[str]:
+        if self._known is None:
+            self._known = self._load()
+        key = (source, int(flags))
+        code = self._known.get(key)
+        if code is not None:
+            try:
+                pattern = from_code(source, code)
+            except Exception:  # (a file this interpreter cannot use)
+                pass
+            else:
+                self._made[key] = code
+                return pattern
+        self._missed = True
+        pattern, self._made[key] = compile_keeping_code(source, flags)
+        return pattern
+
+    def _load(self) -> dict[tuple[str, int], PatternCode]:
+        folder = cache_dir()
+        if folder is None or self._key is None:
+            return {}
+        data = _read(folder / f"re-{self.name}-{self._key.hex()[:32]}.bin", self._key)
+        return data if isinstance(data, dict) else {}
+
+    def save(self) -> None:
+        folder = cache_dir()
+        if not self._missed or folder is None or self._key is None:
+            return
+        made = {k: v for k, v in self._made.items() if v is not None}
+        try:
+            _write(folder / f"re-{self.name}-{self._key.hex()[:32]}.bin", self._key, made)
+        except Exception:  # an unwritable folder: only slower next time
+            pass
+        self._missed = False

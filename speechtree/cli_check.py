@@ -100,8 +100,8 @@ def _lint_inputs(files: tuple[str, ...], pattern: str) -> Iterator[tuple[str, st
 @click.option("--ignore", multiple=True, metavar="CODES",
               help="Skip these codes or prefixes; wins over --select.")
 @click.option("--config", "config", type=click.Path(dir_okay=False, exists=True, path_type=str),
-              default=None, help="Settings file (default: speechtree.toml or pyproject.toml "
-                                 "found from the current folder up).")
+              default=None, help="Settings file (default: for each file, the speechtree.toml or "
+                                 "pyproject.toml found from its folder up).")
 @click.option("--encoding", default=None, help="Decode with this encoding instead of detecting.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
               show_default=True, help="Reject larger inputs.")
@@ -114,17 +114,31 @@ def lint_cmd(files: tuple[str, ...], fmt: str, pattern: str, select: tuple[str, 
 
     Exit 0 when clean, 1 when anything is found, 3/4 when a file cannot be read.
     """
-    from .lint_config import ConfigError, merge, settings_for
+    import os
 
-    try:
-        settings = settings_for(config)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
-    sel, ign = merge(settings, _split_codes(select), _split_codes(ignore))
-    try:
-        select_rules(sel, ign)
-    except UnknownCodeError as exc:
-        raise click.BadParameter(str(exc), param_hint="--select/--ignore") from None
+    from .lint_config import ConfigError, LintSettings, merge, settings_for
+
+    # Each file is checked under the settings file closest to it (as ruff
+    # does), found once per folder; --config names one for every file.
+    found: dict[str, tuple[LintSettings, list[str] | None, list[str]]] = {}
+
+    def settings_of(file: str) -> tuple[LintSettings, list[str] | None, list[str]]:
+        folder = "." if file == "-" else os.path.dirname(os.path.abspath(file))
+        key = "" if config is not None else folder
+        if key not in found:
+            try:
+                settings = settings_for(config, start=folder)
+            except ConfigError as exc:
+                raise click.UsageError(str(exc)) from None
+            sel, ign = merge(settings, _split_codes(select), _split_codes(ignore))
+            try:
+                select_rules(sel, ign)
+            except UnknownCodeError as exc:
+                raise click.BadParameter(str(exc), param_hint="--select/--ignore") from None
+            found[key] = (settings, sel, ign)
+        return found[key]
+
+    settings_of(files[0] if config is None else "-")  # bad settings fail before any output
     opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, max_nodes=max_nodes,
                         input_format=_input_format(input_format))
     worst_error = EXIT_OK
@@ -138,6 +152,7 @@ def lint_cmd(files: tuple[str, ...], fmt: str, pattern: str, select: tuple[str, 
             click.echo(f"speechtree: error: {exc.where}: {exc.message}", err=True)
             worst_error = max(worst_error, exc.code)
             continue
+        settings, sel, ign = settings_of(file)
         diags = lint(doc, path=_where(file), select=sel,
                      ignore=[*ign, *settings.ignores_for(file)])
         if fmt == "text":

@@ -48,8 +48,11 @@ def parse_cmd(file: str, fmt: str, output: str, encoding: str | None, strict_dec
     FILE may be plain text, a Word .docx, a PDF with a text layer or a saved
     web page; the format is recognised by content (--input-format overrides).
     """
-    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, strict_decode=strict_decode,
-                        max_nodes=max_nodes, input_format=_input_format(input_format))
+    # Each value is one click has checked (types, ranges, choices): no need to
+    # build the model's validator at start-up to check them again.
+    opts = ParseOptions.model_construct(encoding=encoding, max_bytes=max_bytes,
+                                        strict_decode=strict_decode, max_nodes=max_nodes,
+                                        input_format=_input_format(input_format))
     where = "<stdin>" if file == "-" else file
     if file != "-" and output != "-" and _same_file(file, output):
         _fail(output, "is the input file: refusing to overwrite it", EXIT_OUTPUT)

@@ -12,8 +12,10 @@ from typing import BinaryIO, NamedTuple
 import regex
 
 from .errors import DecodeError, InputError, LimitError
-from .models import OutlineWarning
+from .models import OutlineWarning, trusted_builder
 from .offsets import line_starts
+
+_new_warning = trusted_builder(OutlineWarning)  # (its values are this module's own)
 
 #: Tried in this order when the bytes carry no BOM and are not UTF-8.
 FALLBACK_ENCODINGS: tuple[str, ...] = ("gb18030", "big5", "utf_16_le", "utf_16_be")
@@ -165,7 +167,7 @@ def replaced_warning(decoded: Decoded) -> OutlineWarning:
     shown = ", ".join(f"{a}" if b == a + 1 else f"{a}–{b - 1}" for a, b in runs[:10])
     more = f" and {len(runs) - 10} more" if len(runs) > 10 else ""
     n_bytes = sum(b - a for a, b, _ in reps)
-    return OutlineWarning(
+    return _new_warning(
         code="ST001",
         name="invalid-bytes",
         speech=None,

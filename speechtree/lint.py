@@ -40,6 +40,7 @@ class Diagnostic(BaseModel):
     col: int
     code: str
     message: str
+    name: str = ""  # the rule's name (skipped-ordinal, …), as warnings carry it
 
     def format(self) -> str:
         """The ruff/flake8 form: ``file:line:col: CODE message``."""
@@ -561,5 +562,6 @@ def lint(
     for rule in select_rules(select, ignore):
         for f in rule.check(state):
             line, col = state.line_col(f.offset)
-            out.add(Diagnostic(file=name, line=line, col=col, code=rule.code, message=f.message))
+            out.add(Diagnostic(file=name, line=line, col=col, code=rule.code, message=f.message,
+                                   name=rule.name))
     return sorted(out, key=lambda d: (d.line, d.col, d.code, d.message))

@@ -1,7 +1,7 @@
 """Lint settings: ``[tool.speechtree.lint]`` in pyproject.toml or ``[lint]`` in speechtree.toml.
 
-The settings file is found as ruff finds its own: from the current folder
-upward, the first folder holding a ``speechtree.toml`` (any content) or a
+The settings file is found as ruff finds its own: from the checked file's
+folder upward, the first folder holding a ``speechtree.toml`` (any content) or a
 ``pyproject.toml`` with a ``[tool.speechtree]`` table; in one folder
 ``speechtree.toml`` wins. Keys: ``select``, ``ignore`` (codes or prefixes, as
 ``--select``/``--ignore``) and ``per-file-ignores`` (a table of globs, relative

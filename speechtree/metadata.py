@@ -31,10 +31,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .buildcache import Patterns
 from .clean import clean_title
-from .models import Block, MetaField, Span, SpeechMetadata
+from .models import Block, MetaField, Span, SpeechMetadata, trusted_builder
 from .offsets import line_starts
 from .whitespace import WHITESPACE
+
+# Built without validating: every value is the reader's own (as in parser.py).
+_new_span = trusted_builder(Span)
+_new_field = trusted_builder(MetaField)
+_new_metadata = trusted_builder(SpeechMetadata)
 
 #: Common Chinese surnames: a name alone on a line must start with one (a
 #: two-character line such as 下载 or 收藏 is page clutter, not a byline).
@@ -69,50 +75,52 @@ _CN_N = "[一二三四五六七八九十]{1,3}"
 _AR_DATE = r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?"
 _CN_DATE = rf"(?P<cy>{_CN_Y}{{4}})年(?P<cm>{_CN_N})月(?:(?P<cd>{_CN_N})日)?"
 _ISO_DATE = r"(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
-_DATE = re.compile(f"{_AR_DATE}|{_CN_DATE}|{_ISO_DATE}")
+#: The patterns below, compiled in an earlier process when it can (buildcache).
+_re = Patterns("metadata")
+_DATE = _re(f"{_AR_DATE}|{_CN_DATE}|{_ISO_DATE}")
 
 #: A line that is a date and at most a time of day or a place: （2020年2月23日）,
 #: 2020年10月29日上午, 二〇二〇年二月二十三日, 2020年2月23日于北京.
-_DATELINE = re.compile(
+_DATELINE = _re(
     rf"[（(]?\s*(?P<date>{_AR_DATE}|{_CN_DATE})\s*"
     rf"(?:[，,、]?\s*(?:于\s*)?(?P<place>{_HAN}{{2,6}}?))??\s*"
     r"(?:上午|下午|晚上|晚|早上)?\s*[）)]?"
 )
-_PAREN_DATE = re.compile(rf"[（(]\s*(?P<date>{_AR_DATE}|{_CN_DATE})\s*[）)]")
-_PUBLISHED = re.compile(
+_PAREN_DATE = _re(rf"[（(]\s*(?P<date>{_AR_DATE}|{_CN_DATE})\s*[）)]")
+_PUBLISHED = _re(
     rf"(?:发布|发表|更新|发稿)?(?:时间|日期)[：:]\s*(?P<date>{_ISO_DATE}|{_AR_DATE})"
 )
-_SUBTITLE = re.compile(r"[—－-]{1,2}\s*(?P<rest>.+)", re.S)
-_OCCASION = re.compile(
+_SUBTITLE = _re(r"[—－-]{1,2}\s*(?P<rest>.+)", re.S)
+_OCCASION = _re(
     r"在(?P<occ>[^，。；：！？]{2,60}?(?:会议|大会|会|典礼|仪式|式|论坛|峰会|活动|年会))"
     r"(?:[上时]|(?=研究|讨论|审议|听取))"
 )
-_OCCASION_LOOSE = re.compile(
+_OCCASION_LOOSE = _re(
     r"在(?P<occ>[^，。；：！？]{2,60}?)[上时]的(?:重要|主旨|总结)?(?:讲话|报告|致辞|发言|演讲|说明)"
 )
-_ROLE_NAME_AT = re.compile(rf"(?P<role>{_ROLE}){_SP}*(?P<name>{_NAME}?)(?:在|作|同志)")
-_NAME_AT = re.compile(rf"^(?P<name>{_NAME}?)(?:同志)?在")
-_ROLE_AT = re.compile(rf"^(?P<role>{_ROLE})在")
-_ROLE_NAME_LINE = re.compile(rf"(?P<role>{_ROLE}){_SP}*(?P<name>{_NAME})")
-_ROLE_LINE = re.compile(rf"(?P<role>{_ROLE})")
-_NAME_LINE = re.compile(rf"(?P<name>{_NAME})")
-_NAME_AFTER_PAREN = re.compile(rf"[）)]{_SP}*(?P<name>{_NAME})$")
-_SOURCE = re.compile(
+_ROLE_NAME_AT = _re(rf"(?P<role>{_ROLE}){_SP}*(?P<name>{_NAME}?)(?:在|作|同志)")
+_NAME_AT = _re(rf"^(?P<name>{_NAME}?)(?:同志)?在")
+_ROLE_AT = _re(rf"^(?P<role>{_ROLE})在")
+_ROLE_NAME_LINE = _re(rf"(?P<role>{_ROLE}){_SP}*(?P<name>{_NAME})")
+_ROLE_LINE = _re(rf"(?P<role>{_ROLE})")
+_NAME_LINE = _re(rf"(?P<name>{_NAME})")
+_NAME_AFTER_PAREN = _re(rf"[）)]{_SP}*(?P<name>{_NAME})$")
+_SOURCE = _re(
     r"[（(【\[]?\s*(?P<key>来源|出处|稿件来源|文章来源|原标题|转自|本文来源)\s*[：:]\s*(?P<v>[^）)】\]]*)"
 )
-_SALUTATION = re.compile(
+_SALUTATION = _re(
     r"(?:同志们|代表|朋友们|老师|同学|家长|先生|女士|来宾|大家|各位|职工|乡亲|嘉宾)[^。]{0,20}[：！:!]$"
 )
-_DISPATCH = re.compile(
+_DISPATCH = _re(
     r"[（(]\s*新华社\s*(?P<place>[\u4e00-\u9fff]{2,8}?)\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*电\s*[）)]"
 )
-_PAPER = re.compile(
+_PAPER = _re(
     r"《\s*(?P<outlet>[^》\n]{2,16}?)\s*》\s*[（(]\s*(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月"
     r"\s*(?P<d>\d{1,2})\s*日[^）)\n]{0,12}[）)]"
 )
-_TAIL_SOURCE = re.compile(r"[（(]\s*来源\s*[：:]\s*(?P<v>[^）)\n]{2,40}?)\s*[）)]")
+_TAIL_SOURCE = _re(r"[（(]\s*来源\s*[：:]\s*(?P<v>[^）)\n]{2,40}?)\s*[）)]")
 #: A paragraph gap inside a line (　　 between a title and its body).
-_GAP = re.compile("[\u3000]{2,}|\r\n?|\n")
+_GAP = _re("[\u3000]{2,}|\r\n?|\n")
 _HEAD_LONG = 80
 _TAIL_CHARS = 400
 
@@ -176,8 +184,8 @@ class _Reader:
     def span(self, a: int, b: int) -> Span:
         from bisect import bisect_right
 
-        return Span(start=a, end=b, line=bisect_right(self.lines, a),
-                    end_line=bisect_right(self.lines, max(a, b - 1)))
+        return _new_span(start=a, end=b, line=bisect_right(self.lines, a),
+                         end_line=bisect_right(self.lines, max(a, b - 1)))
 
     def put(self, field: str, value: str | None, a: int, b: int) -> bool:
         """Record ``field`` unless already read (the first statement wins)."""
@@ -188,7 +196,7 @@ class _Reader:
             value = "".join(value.split())
         if not value:
             return False
-        self.found[field] = MetaField(value=value, span=self.span(a, b))
+        self.found[field] = _new_field(value=value, span=self.span(a, b))
         return True
 
     def put_group(self, field: str, m: re.Match[str], group: str, base: int,
@@ -268,13 +276,13 @@ class _Reader:
                     a, b = pm.span("date")
                     v = iso_date(dm)
                     if v:
-                        self.weak_date = MetaField(
+                        self.weak_date = _new_field(
                             value=v, span=self.span(p.start + a, p.start + b)
                         )
             elif re.fullmatch(r"(?:发布|发表|更新)?(?:时间|日期)[：:]", t) and nxt is not None:
                 dm = _DATE.match(nxt.text)
                 if dm is not None and self.weak_date is None and (v := iso_date(dm)):
-                    self.weak_date = MetaField(
+                    self.weak_date = _new_field(
                         value=v, span=self.span(nxt.start + dm.start(), nxt.start + dm.end())
                     )
                 i += 2
@@ -417,4 +425,7 @@ def read_metadata(
     r.tail(span.start, span.end)
     if "date" not in r.found and r.weak_date is not None:
         r.found["date"] = r.weak_date
-    return SpeechMetadata(**{f: r.found.get(f) for f in FIELDS})
+    return _new_metadata(**{f: r.found.get(f) for f in FIELDS})
+
+
+_re.save()  # (after the last pattern: a no-op unless one was compiled afresh)

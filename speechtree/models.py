@@ -36,15 +36,19 @@ BlockKind = Literal["label", "title", "paragraph", "contents", "unplaced"]
 NodeKind = Literal["heading", "item"]
 
 #: Every model rejects fields it does not know: a typo or a field from
-#: another version is an error, not silently dropped.
-_STRICT = ConfigDict(extra="forbid")
+#: another version is an error, not silently dropped. Validators and
+#: serialisers are built when first needed (``defer_build``): the parser
+#: builds models without validating (``trusted_builder``) and JSON is written
+#: from their fields (``_fields``), so ``speechtree parse`` never pays for
+#: pydantic's schema build (and plugin scan) at start-up.
+_STRICT = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Span(BaseModel):
     """Character offsets ``[start, end)`` into the decoded original text, and
     the 1-based lines of its first and last character."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     start: int = Field(ge=0, description="Offset of the first character (0-based, in characters).")
     end: int = Field(ge=0, description="Offset just after the last character.")
@@ -263,9 +267,10 @@ class Document(BaseModel):
         if indent:
             _check_indented_size(self)
         opt = orjson.OPT_INDENT_2 if indent else 0
-        # Every field is str, int, bool, None, list or a model, so the
-        # Python-mode dump is already JSON data (and a third faster to make).
-        return json_c1_escaped(orjson.dumps(self.model_dump(), option=opt))
+        # Every field is str, int, bool, None, list or a model, so a model's
+        # fields, in their order, are what model_dump() would give
+        # (tests/test_schema.py holds them equal) without building its serialiser.
+        return json_c1_escaped(orjson.dumps(self, default=_fields, option=opt))
 
     def to_yaml(self) -> str:
         from .yaml_io import dump  # local import: YAML loads only when asked for
@@ -332,6 +337,15 @@ _M = TypeVar("_M", bound=BaseModel)
 _set = object.__setattr__
 
 
+def _fields(model: object) -> dict[str, Any]:
+    """A model's fields for orjson, in the order the class declares them
+    (the order of ``__dict__`` for every model pydantic or
+    :func:`trusted_builder` makes)."""
+    if isinstance(model, BaseModel):
+        return model.__dict__
+    raise TypeError(f"{type(model).__name__} is not JSON serialisable")
+
+
 @functools.cache
 def _all_fields(cls: type[BaseModel]) -> set[str]:
     return set(cls.model_fields)
@@ -354,13 +368,17 @@ def trusted_builder(cls: type[_M]) -> Callable[..., _M]:
     set_fields = slots["__pydantic_fields_set__"].__set__
     set_extra = slots["__pydantic_extra__"].__set__
     set_private = slots["__pydantic_private__"].__set__
+    order = tuple(cls.model_fields)
+    private = {k: a.get_default() for k, a in cls.__private_attributes__.items()}
 
     def build(**values: Any) -> _M:
         m = new(cls)
-        _set(m, "__dict__", values)
+        # In the declared order, as pydantic keeps them (the JSON follows it);
+        # a missing field is a KeyError here, not a broken model later.
+        _set(m, "__dict__", {f: values[f] for f in order})
         set_fields(m, fields)
         set_extra(m, None)
-        set_private(m, None)
+        set_private(m, dict(private) if private else None)
         return m
 
     return build

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import regex
 
+from .buildcache import Patterns, cached, source_key
 from .offsets import OffsetMap
 
 #: Space-like characters used as indentation or paragraph gaps. They all become
@@ -83,8 +84,10 @@ _ZW = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 # (⑴-⒇ stay as they are: in running text they are note references, which
 # the grammar tells from list markers by the character itself.)
 _ENC = "\u3220-\u3229\u2488-\u249b"
-_TRIGGER = re.compile("[" + re.escape(_CHANGED) + "\r" + _ZW + " " + _ENC + "]")
-_EDITS = re.compile(
+#: The patterns below, compiled in an earlier process when it can (buildcache).
+_re = Patterns("normalize")
+_TRIGGER = _re("[" + re.escape(_CHANGED) + "\r" + _ZW + " " + _ENC + "]")
+_EDITS = _re(
     "(?P<tr>[" + re.escape(_CHANGED) + "]+)"
     r"|(?P<crlf>\r\n?)"
     "|(?P<zw>[" + _ZW + "]+)"
@@ -103,10 +106,18 @@ def _is_han(ch: str) -> bool:
 #: Every BMP punctuation character with its category and name, found once
 #: (asking ``unicodedata.name`` of all 65,000 code points per class cost about
 #: 150 ms of start-up; the category test first leaves about 800 to name).
-_PUNCTUATION: tuple[tuple[str, str, str], ...] = tuple(
-    (ch, cat, unicodedata.name(ch, ""))
-    for ch in map(chr, range(0x21, 0x10000))
-    if (cat := unicodedata.category(ch)).startswith("P")
+def _punctuation() -> tuple[tuple[str, str, str], ...]:
+    return tuple(
+        (ch, cat, unicodedata.name(ch, ""))
+        for ch in map(chr, range(0x21, 0x10000))
+        if (cat := unicodedata.category(ch)).startswith("P")
+    )
+
+
+# (Kept in the build cache too, by the Unicode version: still ~10 ms to scan.)
+_PUNCTUATION: tuple[tuple[str, str, str], ...] = cached(
+    "punctuation", source_key(unicodedata.unidata_version, modules=["normalize.py"]),
+    _punctuation, list, lambda rows: tuple(tuple(r) for r in rows),
 )
 
 
@@ -144,7 +155,7 @@ _COMMAS = "".join(
 _NOTE_OPEN = "〔［["
 _DOTS = "".join(c for c in _DOTS if c not in _OPENERS + _CLOSERS)
 _ORDINAL = "[0-9]{1,3}|[一二三四五六七八九十百零〇○]{1,5}|[甲乙丙丁戊己庚辛壬癸]"
-_LOOKALIKE = re.compile(
+_LOOKALIKE = _re(
     "^(?P<pre>[ \u3000]*)(?P<open>[" + re.escape(_OPENERS) + "])?"
     "(?P<num>" + _ORDINAL + ")"
     "(?:(?P<close>[" + re.escape(_CLOSERS) + "])|(?P<dot>[" + re.escape(_DOTS) + "])"
@@ -153,7 +164,7 @@ _LOOKALIKE = re.compile(
 )
 #: The look-alikes that are not already the standard form: a text with none
 #: (nearly every text) needs no line-start pass.
-_UNUSUAL = re.compile(
+_UNUSUAL = _re(
     "["
     + re.escape("".join(sorted(set(_OPENERS + _CLOSERS + _DOTS + _COMMAS) - set("（）.、"))))
     + "]"
@@ -181,7 +192,7 @@ def _lookalikes(text: str) -> str:
 
 #: What stands before the space of ``一 标题`` on its line (after the one-for-one
 #: table, which makes every wide space U+3000).
-_BARE_NUMERAL_LEAD = re.compile("[ \u3000]*[一二三四五六七八九十]{1,3}")
+_BARE_NUMERAL_LEAD = _re("[ \u3000]*[一二三四五六七八九十]{1,3}")
 
 
 def _after_bare_numeral(original: str, a: int) -> bool:
@@ -240,3 +251,6 @@ def normalize(original: str) -> Normalized:
         omap.copy(pos, len(original) - pos)
     # One for one: the offset map holds as it is.
     return Normalized(original, _lookalikes("".join(out)), omap)
+
+
+_re.save()  # (after the last pattern: a no-op unless one was compiled afresh)

@@ -19,7 +19,9 @@ InputFormat = Literal["text", "docx", "pdf", "html"]
 class ParseOptions(BaseModel):
     """How to parse. Every stage reads what it needs from here."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Built on first validation: ``speechtree parse`` makes its options with
+    # model_construct (click has checked each value), so it never needs to.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     encoding: str | None = Field(
         default=None, description="Decode with this encoding instead of detecting one."
@@ -66,5 +68,6 @@ class ParseOptions(BaseModel):
         return names
 
 
-#: The options when none are given (frozen, so one instance serves every call).
-DEFAULT_OPTIONS = ParseOptions()
+#: The options when none are given (frozen, so one instance serves every call;
+#: the defaults need no validating).
+DEFAULT_OPTIONS = ParseOptions.model_construct()

@@ -123,6 +123,9 @@ _new_span = trusted_builder(Span)
 _new_node = trusted_builder(Node)
 _new_block = trusted_builder(Block)
 _new_speech = trusted_builder(Speech)
+_new_source = trusted_builder(Source)
+_new_document = trusted_builder(Document)
+_new_warning = trusted_builder(OutlineWarning)
 
 
 def _table(options: ParseOptions) -> StyleTable:
@@ -182,7 +185,7 @@ def parse(
 
     if utf8 is None:
         utf8 = text.encode("utf-8", "surrogatepass")
-    source = Source(
+    source = _new_source(
         path=spath,
         encoding=encoding if encoding == "unicode" else canonical_encoding(encoding),
         sha256=hashlib.sha256(utf8).hexdigest(),
@@ -250,13 +253,13 @@ class _Parser:
         plans, n_unplaced = plan_speeches(
             paras, leads, self.table, split=self.options.split_speeches
         )
-        doc = Document(
+        doc = _new_document(
             schema_version=SCHEMA_VERSION, source=source, speeches=[], unplaced=[], warnings=[]
         )
         doc._original = text
         if n_unplaced:
             doc.unplaced = [
-                Block(kind="unplaced", text=self._clean_block(ctx, *ctx.para_span(p)),
+                _new_block(kind="unplaced", text=self._clean_block(ctx, *ctx.para_span(p)),
                       span=ctx.span(*ctx.para_span(p)))
                 for p in paras[:n_unplaced]
             ]
@@ -426,7 +429,7 @@ class _Parser:
             sections=roots,
         )
         warns = [
-            OutlineWarning(
+            _new_warning(
                 code=(code := warning_code(w.code))[0],
                 name=code[1],
                 message=w.message,

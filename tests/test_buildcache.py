@@ -154,8 +154,8 @@ def test_a_process_reading_the_cache_gives_the_same_output(tmp_path: Path) -> No
     cache = tmp_path / "cache"
     args = ["-m", "speechtree", "parse", str(SMALL)]
     first = _run(args, cache).stdout
-    names = sorted(p.name.split("-")[0] for p in cache.iterdir())
-    assert names == ["markers", "scanners"]
+    names = {p.name.split("-")[0] for p in cache.iterdir()}
+    assert names == {"markers", "scanners", "punctuation", "re"}
     second = _run(args, cache).stdout
     uncached = _run(args, "off").stdout
     assert first == second == uncached
@@ -172,3 +172,27 @@ def test_parser_loaded_from_the_cache_reads_markers(
     assert len(outs) == 1
     assert outs.pop().strip() == str([classify(t) for t in texts])
     assert marker_parser() is marker_parser()
+
+
+def test_patterns_of_a_module_come_back_from_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SPEECHTREE_CACHE_DIR", str(tmp_path))
+    first = buildcache.Patterns("probe")
+    a = first(r"(?P<y>\d{4})年", re.M)
+    first("x.y", re.S)
+    first.save()
+    (path,) = tmp_path.glob("re-probe-*.bin")
+    stamp = path.stat().st_mtime_ns
+    second = buildcache.Patterns("probe")
+    a2, b2 = second(r"(?P<y>\d{4})年", re.M), second("x.y", re.S)
+    second.save()  # nothing new: the file is not written again
+    assert path.stat().st_mtime_ns == stamp
+    assert (a2.pattern, a2.flags, a2.groupindex) == (a.pattern, a.flags, a.groupindex)
+    assert b2.flags & re.S and b2.match("x\ny") and not re.compile("x.y").match("x\ny")
+    # A module whose patterns changed: the new one is compiled, the old dropped.
+    third = buildcache.Patterns("probe")
+    c = third("x.y")
+    third.save()
+    assert c.match("x-y") and not c.match("x\ny")
+    assert set(buildcache._read(path, buildcache.source_key("probe"))) == {("x.y", 0)}

@@ -196,7 +196,8 @@ def test_codes_are_unique_and_stable_form() -> None:
 def test_diagnostic_fields_and_format() -> None:
     [d] = lint(parse("一、总体要求\n（一）指导思想\n（三）基本原则\n"), path="draft.txt")
     assert d == Diagnostic(
-        file="draft.txt", line=3, col=1, code="ST101", message=d.message
+        file="draft.txt", line=3, col=1, code="ST101", message=d.message,
+        name="skipped-ordinal",
     )
     assert "（三）" in d.message and "（一）" in d.message
     assert d.format() == f"draft.txt:3:1: ST101 {d.message}"
@@ -328,7 +329,7 @@ def test_cli_json(tmp_path: Path) -> None:
         (str(f), 2, 4, "ST301"),
         (str(f), 3, 1, "ST101"),
     ]
-    assert all(set(d) == {"file", "line", "col", "code", "message"} for d in data)
+    assert all(set(d) == {"file", "line", "col", "code", "message", "name"} for d in data)
 
 
 def test_cli_json_clean_is_empty_list(tmp_path: Path) -> None:

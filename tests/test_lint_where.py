@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import subprocess
@@ -171,6 +172,21 @@ def test_pyproject_table_and_which_file_wins(drafts: Path) -> None:
     # an explicit --config wins over both
     (drafts / "other.toml").write_text("[lint]\n", encoding="utf-8")
     assert len(_codes(_lint(".", "--config", "other.toml").output)) == 2
+
+
+def test_each_file_is_checked_under_its_own_settings(drafts: Path) -> None:
+    """The settings file closest to each file governs it, wherever lint runs."""
+    (drafts / "speechtree.toml").write_text('[lint]\nignore = ["ST101"]\n', encoding="utf-8")
+    (drafts / "sub" / "speechtree.toml").write_text('[lint]\nignore = ["ST103"]\n',
+                                                    encoding="utf-8")
+    (drafts / "sub" / "gap.txt").write_text(GAP, encoding="utf-8")
+    # a.txt: ST101 ignored by the top file; sub/b.txt ST103 and sub/gap.txt
+    # ST101 judged by sub's own file, which ignores only ST103
+    assert _codes(_lint(".").output) == [("sub/gap.txt", "ST101")]
+    # the same when run from a folder with no settings, naming both projects
+    os.chdir(drafts.parent)
+    r = CliRunner().invoke(main, ["lint", str(drafts / "a.txt"), str(drafts / "sub")])
+    assert [c for _, c in _codes(r.output)] == ["ST101"]
 
 
 def test_a_pyproject_without_our_table_is_passed_over(tmp_path: Path) -> None:

@@ -105,3 +105,31 @@ def test_dev_corpus_round_trips_through_html(corpus_dir: Path) -> None:
         assert verify_lossless(doc) == []
         checked += 1
     assert checked >= 20
+
+
+def test_page_closed_early_pre_lines_and_source_newlines() -> None:
+    # An included header that closes </body></html> before the article; a
+    # <pre> whose line breaks are the text's; a line break in a <p>'s source
+    # is a space, as a browser shows it.
+    page = (
+        "<html><head><title>通知</title></head><body><div class='nav'><a href='/'>首页</a>"
+        "</div></body></html>\n<div class='content'><p>一、总体要求。要坚持问题导向，\n"
+        "突出重点，这一段说明总体要求。</p><pre>二、主要任务。第一项任务，第二项任务。\n"
+        "三、保障措施。加强组织领导，强化督促检查。</pre></div>"
+    )
+    got = read(page.encode("utf-8"))
+    assert got is not None
+    assert got.text.split("\n")[:3] == [
+        "一、总体要求。要坚持问题导向， 突出重点，这一段说明总体要求。",
+        "二、主要任务。第一项任务，第二项任务。",
+        "三、保障措施。加强组织领导，强化督促检查。",
+    ]
+
+
+def test_reading_pages_from_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    pages = [text_to_html(TALK)] * 8
+    with ThreadPoolExecutor(4) as pool:
+        texts = list(pool.map(lambda d: read(d).text, pages))  # type: ignore[union-attr]
+    assert texts == [TALK] * 8

@@ -168,3 +168,33 @@ def test_encodings_are_named_canonically(typed: str, canonical: str) -> None:
     data = TEXT.encode(typed)
     doc = speechtree.parse(data, options=speechtree.ParseOptions(encoding=typed))
     assert doc.source.encoding == canonical
+
+
+# --- JSON written from the models' fields (no pydantic serialiser built) ------
+
+_CASES = sorted((Path(__file__).resolve().parent / "cases").glob("*.txt"))
+_EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").rglob("*.txt"))
+
+
+@pytest.mark.parametrize("path", _CASES + _EXAMPLES, ids=lambda p: p.stem)
+def test_json_is_byte_identical_to_model_dump(path: Path) -> None:
+    doc = speechtree.parse_file(path)
+    for d in (doc, speechtree.Document.from_json(doc.to_json()),
+              doc.model_copy(update={"source": doc.source.model_copy(update={"text": "x"})})):
+        for indent, opt in ((True, orjson.OPT_INDENT_2), (False, 0)):
+            assert d.to_json_bytes(indent=indent) == orjson.dumps(d.model_dump(), option=opt)
+
+
+def test_json_of_a_non_model_is_a_type_error() -> None:
+    from speechtree.models import _fields
+
+    with pytest.raises(TypeError):
+        orjson.dumps({"x": object()}, default=_fields)
+
+
+def test_default_options_are_the_validated_defaults() -> None:
+    from speechtree.options import DEFAULT_OPTIONS, ParseOptions
+
+    assert DEFAULT_OPTIONS == ParseOptions()
+    assert hash(DEFAULT_OPTIONS) == hash(ParseOptions())
+    assert DEFAULT_OPTIONS.model_fields_set == ParseOptions().model_fields_set

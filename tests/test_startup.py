@@ -71,3 +71,13 @@ def test_readers_loaded_on_demand_are_the_readers_themselves() -> None:
         lazy = by_name[real.name]
         assert lazy.suffixes == real.suffixes
         assert [lazy.sniff(h) for h in heads] == [real.sniff(h) for h in heads]
+
+
+def test_parse_builds_no_pydantic_validator() -> None:
+    # Building a model's validator or serialiser loads pydantic's plugin
+    # scan (importlib.metadata) and the core-schema machinery: the parser
+    # builds its models without validating and JSON is written from fields.
+    loaded = _modules_after("parse", str(SMALL))
+    assert "speechtree.parser" in loaded
+    assert "importlib.metadata" not in loaded
+    assert "pydantic.plugin._loader" not in loaded

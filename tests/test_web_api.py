@@ -254,7 +254,9 @@ def test_openapi_is_generated_from_the_models(server: Served) -> None:
     assert {"/api/parse", "/api/lint", "/api/diff"} <= set(spec["paths"])
     schemas = spec["components"]["schemas"]
     assert set(schemas["Document"]["properties"]) == set(Document.model_fields)
-    assert set(schemas["Diagnostic"]["properties"]) == {"file", "line", "col", "code", "message"}
+    assert set(schemas["Diagnostic"]["properties"]) == {
+            "file", "line", "col", "code", "message", "name"
+        }
     assert set(schemas["DiffAnswer"]["properties"]) == {"a", "b", "changes", "counts"}
     parse_op = spec["paths"]["/api/parse"]["post"]
     assert parse_op["responses"]["200"]["content"]["application/json"]["schema"] == {

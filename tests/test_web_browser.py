@@ -155,6 +155,7 @@ def test_check_a_draft_end_to_end(driver: WebDriver, server: Served, downloads: 
     findings = driver.find_elements(By.CSS_SELECTOR, "#lint-list li.finding")
     assert [f.get_attribute("data-code") for f in findings] == ["ST101"]
     assert f"line {gap.span.line}" in findings[0].text
+    assert findings[0].find_element(By.CSS_SELECTOR, ".name").text == "skipped-ordinal"
     row = driver.find_element(By.ID, f"L{gap.span.line}")
     assert "lint" in (row.get_attribute("class") or "").split()
     assert (row.get_attribute("data-lint") or "").startswith("ST101 （三） follows （一）")
@@ -162,6 +163,9 @@ def test_check_a_draft_end_to_end(driver: WebDriver, server: Served, downloads: 
     warnings = driver.find_elements(By.CSS_SELECTOR, "#warning-list li.finding")
     assert [w.find_element(By.CSS_SELECTOR, "code").text for w in warnings] == [
         w.code for w in doc.warnings
+    ]
+    assert [w.find_element(By.CSS_SELECTOR, ".name").text for w in warnings] == [
+        w.name for w in doc.warnings
     ]
     meta = driver.find_element(By.ID, "meta").text
     assert "utf-8" in meta and doc.speeches[0].title in meta

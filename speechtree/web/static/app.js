@@ -78,7 +78,10 @@
       a.href = "#L" + f.line;
       li.appendChild(a);
     }
-    li.appendChild(el("code", "code", f.code));
+    var code = el("code", "code", f.code);
+    if (f.name) code.title = f.name;
+    li.appendChild(code);
+    if (f.name) li.appendChild(el("span", "name", f.name));
     li.appendChild(el("span", "msg", f.message));
     return li;
   }
