@@ -227,18 +227,34 @@ class _Aligner:
         scored: list[tuple[float, int, int]] = []
         sm = difflib.SequenceMatcher(None, autojunk=False)
         if len(free_a) * len(free_b) <= _SIMILAR_PAIRS:
-            candidates = self._all_candidates(free_a, free_b)
+            for fa, near in self._all_candidates(free_a, free_b):
+                sm.set_seq2(fa.key)  # difflib caches its analysis of the second sequence
+                for fb in near:
+                    sm.set_seq1(fb.key)
+                    r = sm.ratio()
+                    if r >= self.similarity:
+                        scored.append((-r, fa.index, fb.index))
         else:
-            candidates = self._near_candidates(free_a, free_b)
-        for fa, near in candidates:
-            sm.set_seq2(fa.key)  # difflib caches its analysis of the second sequence
-            for fb in near:
-                sm.set_seq1(fb.key)
-                if sm.real_quick_ratio() < self.similarity:
-                    continue
-                r = sm.ratio()
-                if r >= self.similarity:
-                    scored.append((-r, fa.index, fb.index))
+            for fa, near in self._near_candidates(free_a, free_b):
+                sm.set_seq2(fa.key)
+                # The best of the band, measured in the order of difflib's
+                # cheap upper bound until no bound is left above the best.
+                bounds: list[tuple[float, int, int, str]] = []
+                for fb in near:
+                    sm.set_seq1(fb.key)
+                    if sm.real_quick_ratio() >= self.similarity:
+                        q = sm.quick_ratio()
+                        if q >= self.similarity:
+                            bounds.append((-q, len(bounds), fb.index, fb.key))
+                best, found = self.similarity, 0
+                for q, _, j, key in sorted(bounds):  # (nearest first among equal bounds)
+                    if -q < best or (found >= 2 and -q <= best):
+                        break  # none left could do better (than two found already)
+                    sm.set_seq1(key)
+                    r = sm.ratio()
+                    if r >= best:
+                        best, found = r, found + 1
+                        scored.append((-r, fa.index, j))
         for _, i, j in sorted(scored):
             if i not in self.a2b and j not in self.b2a:
                 self.pair(i, j)
@@ -285,8 +301,13 @@ class _Aligner:
                 k += 1
                 place = bisect_right(free_b_at, anchor) + run
                 run += 1
-                lo = max(0, place - _SIMILAR_BAND)
-                yield fa, free_b[lo : place + _SIMILAR_BAND + 1]
+                # Nearest first, so that of equal titles the one in place wins.
+                yield fa, [
+                    free_b[p]
+                    for d in range(_SIMILAR_BAND + 1)
+                    for p in ((place,) if d == 0 else (place - d, place + d))
+                    if 0 <= p < len(free_b)
+                ]
 
     def moved(self) -> set[int]:
         """A-indexes of pairs whose parent changed or whose order among kept
