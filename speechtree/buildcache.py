@@ -44,6 +44,8 @@ _T = TypeVar("_T")
 #: Bump when the layout of a cache file changes.
 _FORMAT = b"speechtree-cache 1\n"
 _DIGEST = 32
+#: How many files of one artefact (under different keys) a folder keeps.
+_KEEP = 4
 
 
 def cache_dir() -> Path | None:
@@ -141,14 +143,20 @@ def _write(path: Path, key: bytes, value: Any) -> None:
         except OSError:
             pass
         raise
-    # Files of the same artefact under older keys are of no more use.
+    # Files of the same artefact under other keys: keep the few used last
+    # (two installs of different versions may share the folder), drop the rest.
     stem = path.name.rsplit("-", 1)[0]
+    others = []
     for old in path.parent.glob(f"{stem}-*.bin"):
-        if old != path:
-            try:
-                old.unlink()
-            except OSError:
-                pass
+        try:
+            others.append((old.stat().st_mtime, old))
+        except OSError:
+            pass
+    for _, old in sorted(others, reverse=True)[_KEEP:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass
 
 
 # --- compiled regular expressions ---------------------------------------------
@@ -207,17 +215,28 @@ class Patterns:
     beyond the interpreter's; after a miss, :meth:`save` writes the patterns
     this module compiled (and drops any it no longer has)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, keep: bool = False) -> None:
         self.name = name
+        #: Keep the patterns of earlier processes too (a set that grows with
+        #: use, such as a lexer's per-state patterns), not only this one's.
+        self.keep = keep
         self._key = source_key(name)
         self._known: dict[tuple[str, int], PatternCode] | None = None
         self._made: dict[tuple[str, int], PatternCode | None] = {}
+        self._compiled: dict[tuple[str, int], re.Pattern[str]] = {}
         self._missed = False
 
     def __call__(self, source: str, flags: int = 0) -> re.Pattern[str]:
+        key = (source, int(flags))
+        done = self._compiled.get(key)
+        if done is None:
+            done = self._compiled[key] = self._compile(key)
+        return done
+
+    def _compile(self, key: tuple[str, int]) -> re.Pattern[str]:
+        source, flags = key
         if self._known is None:
             self._known = self._load()
-        key = (source, int(flags))
         code = self._known.get(key)
         if code is not None:
             try:
@@ -243,6 +262,8 @@ class Patterns:
         if not self._missed or folder is None or self._key is None:
             return
         made = {k: v for k, v in self._made.items() if v is not None}
+        if self.keep and self._known:
+            made = {**self._known, **made}
         try:
             _write(folder / f"re-{self.name}-{self._key.hex()[:32]}.bin", self._key, made)
         except Exception:  # an unwritable folder: only slower next time

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import io
+import re
 from importlib import resources
 from pathlib import Path
+from typing import Any, cast
 
 import lark
 from lark import Lark, Token, Transformer, Tree
 from lark.exceptions import LarkError
 
-from .buildcache import cached, source_key
+from .buildcache import Patterns, cached, source_key
 
 GRAMMAR_FILE = "markers.lark"
 
 #: 最后 continues whatever sequence is open; the others have fixed places.
 SEQUENCE_ORDINALS: dict[str, int | None] = {"首先": 1, "其次": 2, "再次": 3, "最后": None}
+#: Styles written 又 + the first item's marker (又其一, 又一方面): each is the
+#: next item of the list open before it, so their ordinal is None as for 最后.
+AGAIN_STYLES = frozenset({"qi_again", "fangmian_again"})
 
 
 def grammar_text() -> tuple[str, str]:
@@ -45,8 +51,38 @@ def marker_parser() -> Lark:
         source_key(text, lark.__version__, modules=["grammar.py"]),
         lambda: Lark(text, parser="lalr", start="start", maybe_placeholders=False),
         _lark_bytes,
-        lambda data: Lark.load(io.BytesIO(data)),
+        lambda data: _CachedLexerLark.load(io.BytesIO(data)),
     )
+
+
+class _LexerRe:
+    """``re`` as the loaded parser's lexer sees it: its patterns (one per
+    parser state, compiled at the first parse, ~10 ms) come from the build
+    cache, saved when the process ends."""
+
+    def __init__(self) -> None:
+        self._patterns = Patterns("lark-lexer", keep=True)
+        atexit.register(self._patterns.save)
+
+    def compile(self, pattern: str, flags: int = 0) -> re.Pattern[str]:
+        return self._patterns(pattern, flags)
+
+    def match(self, pattern: str, string: str, flags: int = 0) -> re.Match[str] | None:
+        return self._patterns(pattern, flags).match(string)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(re, name)
+
+
+class _CachedLexerLark(Lark):
+    """A Lark loaded from the cache whose lexer compiles through :class:`_LexerRe`
+    (a lark without this hook simply compiles as usual)."""
+
+    def _deserialize_lexer_conf(self, *args: Any, **kwargs: Any) -> Any:
+        conf = super()._deserialize_lexer_conf(*args, **kwargs)
+        if conf.re_module is re:
+            conf.re_module = cast(Any, _LexerRe())
+        return conf
 
 
 def _lark_bytes(parser: Lark) -> bytes:
@@ -85,12 +121,16 @@ class _ToStyle(Transformer[Token, tuple[str, int | None]]):
                     ordinal = SEQUENCE_ORDINALS[str(child)]
                 elif child.type == "STEM":
                     ordinal = STEMS.index(str(child)) + 1
+                elif child.type == "LOWER":
+                    ordinal = ord(str(child)) - ord("a") + 1
                 elif child.type in ("ROMAN", "ROMAN_ASCII"):
                     ordinal = roman_value(str(child))
         if data == "fangmian":
             ordinal = 1
         elif data == "fangmian_other":
             ordinal = 2
+        elif data in AGAIN_STYLES:
+            ordinal = None  # 又其一, 又一方面: the next of the open list
         return (str(data), ordinal)
 
 
@@ -164,7 +204,8 @@ def _circled_value(ch: str) -> int:
 def classify(candidate: str) -> tuple[str, int | None] | None:
     """``(style, ordinal)`` of a marker as written, or None when it is not one.
 
-    The ordinal is None only for 最后, which continues an open sequence.
+    The ordinal is None only for 最后, 又其一 and 又一方面, which continue an
+    open list.
     Not cached here: the recogniser keeps the readings it needs per style
     table (``markers._readings_under``).
     """

@@ -33,7 +33,7 @@ from .styles import DEFAULT_TABLE, STYLES, StyleTable
 class Diagnostic(BaseModel):
     """One problem found by lint, at a 1-based line and column of one file."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # (built when lint reports)
 
     file: str
     line: int

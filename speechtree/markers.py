@@ -79,6 +79,33 @@ _QUOTE_CHAR = re.compile("[“‘《「『（”’》」』）]")
 #: How far around a marker to look for the quotes that hold it.
 _QUOTE_REACH = 200
 _CLOSE = set("”’》」』）")
+#: Where a counted list (第一是…) may open: after a clause or sentence end.
+_CLAUSE_END = frozenset("：。？！；")
+#: Items that may be written again for the next item (一方面…，一方面…).
+_REPEATABLE = frozenset({"fangmian", "shi"})
+_FANGMIAN = frozenset({"fangmian", "fangmian_other"})
+#: 一方面 after these is a noun: 问题的一方面, 就一方面说来, 有一方面的好处.
+_BEFORE_SIDE_NOUN = frozenset("的就有")
+#: 一方面 before these is a framed noun phrase: 从一方面来看, 就一方面说来.
+_SIDE_FRAME_ENDS = frozenset({"说来", "来说", "来看", "看来", "而言", "来讲"})
+#: A clause ends after a word in object place (反对另一方面，).
+_CLAUSE_PUNCT = frozenset("，。；")
+#: Prepositions that may stand before 另一方面 opening a clause (在另一方面，).
+_SIDE_PREPOSITIONS = frozenset("在从")
+#: Counted items that may follow a connective word (然而第二，由于…).
+_AFTER_CONNECTIVE = frozenset({"di_comma", "di_shi"})
+_CONNECTIVE = re.compile("(?:然而|但是|而且|并且|同时|此外|另外|再者|而|但|又|再)$")
+_CONNECTIVE_REACH = 3
+
+
+def _after_connective(text: str, a: int) -> bool:
+    """Does a connective word (然而, 但是, 而…) stand right before ``a``, itself
+    after punctuation (…。然而第二，)? The next item of a counted list may
+    follow one; a first item may not (排名第一 is prose either way)."""
+    if a > 0 and text[a - 1] in BOUNDARY:
+        return True  # (…。在另一方面，: the preposition right after punctuation)
+    m = _CONNECTIVE.search(text, max(0, a - _CONNECTIVE_REACH), a)
+    return m is not None and m.start() > 0 and text[m.start() - 1] in BOUNDARY
 
 
 class Marker(NamedTuple):
@@ -216,6 +243,8 @@ class Recognizer:
         pos = start
         #: The last member of each colon-opened list of a block style (listed).
         listed: dict[str, int] = {}
+        #: The last item of each family found (for a first marker written again).
+        repeated: dict[str, tuple[Marker, str]] = {}
         for m in self._inline.finditer(text, scan_from, end):
             a = m.start()
             if a == 0:
@@ -244,12 +273,39 @@ class Recognizer:
                 listed[mk.style] = mk.ordinal
                 yield mk
                 continue
-            if style.inline is Inline.BOUNDARY and prev not in BOUNDARY:
+            if style.inline is Inline.BOUNDARY and prev not in BOUNDARY and not (
+                mk.style in _AFTER_CONNECTIVE
+                and mk.ordinal is not None
+                and mk.ordinal > 1
+                and _after_connective(text, a)
+            ):
                 continue
             if style.inline is Inline.WORD and not self._word_ok(mk, prev):
                 continue
+            if (
+                mk.style == "fangmian_other"
+                and prev not in BOUNDARY
+                and text[mk.end : mk.end + 1] in _CLAUSE_PUNCT
+                and not _after_connective(text, a - 1 if prev in _SIDE_PREPOSITIONS else a)
+            ):
+                continue  # 赞成一方面，反对另一方面，: the object of a verb
+            if mk.style == "di_shi" and mk.ordinal == 1 and a != start and prev not in _CLAUSE_END:
+                continue  # 写文章，第一是大壹贰叁肆，…: a counted list opens a sentence
             if not self._plausible_after(mk, text):
                 continue
+            if mk.ordinal == 1 and mk.style in _REPEATABLE:
+                # 一方面…，一方面…: the first marker written again is the next
+                # item (as 另一方面 would be). 一是 only pairs so after a colon
+                # (问题有两个：一是…，一是…); 一是…；一是… otherwise nests.
+                last, last_prev = repeated.get(style.family, (None, ""))
+                if (
+                    last is not None
+                    and last.style == mk.style
+                    and (last.ordinal in (1, None) if mk.style == "fangmian"
+                         else last.ordinal == 1 and last_prev == "：")
+                ):
+                    mk = mk._replace(ordinal=None)
+            repeated[style.family] = (mk, prev)
             yield mk
 
     @staticmethod
@@ -258,6 +314,8 @@ class Recognizer:
             return True
         if prev in _N or prev.isdigit():
             return False
+        if mk.style in _FANGMIAN and prev in _BEFORE_SIDE_NOUN:
+            return False  # 问题的一方面, 就一方面说来: the noun 'one side'
         return not (mk.text[0] == "一" and prev in _WORD_BEFORE_ONE)
 
     @staticmethod
@@ -269,6 +327,10 @@ class Recognizer:
                 return False
             if mk.style == "yao" and nxt in _YAO_NOUN:
                 return False
+        if mk.style in _FANGMIAN and (
+            nxt == "的" or text[mk.end : mk.end + 2] in _SIDE_FRAME_ENDS
+        ):
+            return False  # 这是一方面的情形, 从另一方面来看
         if mk.style == "arabic_dun" and nxt.isdigit():
             return False  # 4、5月份
         if mk.style == "cn_dun" and nxt and nxt in _N:
@@ -281,7 +343,7 @@ class Recognizer:
             return False  # 第三、第四以至最后一仗
         if mk.style == "stem_dun" and nxt in _STEMS:
             return False  # 甲、乙双方
-        if mk.style == "cn_bare":
+        if mk.style in ("cn_bare", "decimal1"):
             # A heading line of its own: short, and no sentence in it.
             rest = text[mk.end : mk.end + _BARE_TITLE_MAX + 1]
             return len(rest) <= _BARE_TITLE_MAX and "。" not in rest

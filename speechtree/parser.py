@@ -38,6 +38,7 @@ from .segment import Para, segment
 from .speeches import (
     PART_STYLE,
     SpeechPlan,
+    attached_titles,
     choose_title,
     find_contents,
     is_annex,
@@ -45,6 +46,7 @@ from .speeches import (
     part_labels,
     plan_speeches,
     prose_labels,
+    split_annex_lists,
     title_span,
 )
 from .styles import DEFAULT_TABLE, StyleTable
@@ -151,6 +153,7 @@ def parse(
     utf8: bytes | None = None
     decoded: Decoded | None = None
     fmt = "text"
+    title_lines: tuple[int, int] | None = None
     if isinstance(data, str) and opts.input_format not in (None, "text"):
         data = data.encode("utf-8")  # a named format is read from its bytes
     if isinstance(data, bytes | bytearray | memoryview):
@@ -166,6 +169,7 @@ def parse(
         )
         if extracted is not None:
             text, encoding, fmt = extracted.text, extracted.encoding, extracted.format
+            title_lines = extracted.title_lines
             check_text(text, spath)
         else:
             decoded = decode_bytes(raw, opts.encoding, spath, strict=opts.strict_decode)
@@ -198,7 +202,7 @@ def parse(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        doc = _Parser(_table(opts), opts).run(text, source)
+        doc = _Parser(_table(opts), opts).run(text, source, title_lines)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -223,6 +227,37 @@ def parse_file(path: str | os.PathLike[str], *, options: ParseOptions | None = N
     return parse(data, path=path, options=options)
 
 
+def _hinted_title(
+    ctx: _Context, plan: SpeechPlan, leads: list[Marker | None],
+    title_lines: tuple[int, int] | None,
+) -> tuple[int, int, int, int] | None:
+    """The title the reader found (a Word title style, a cover's largest
+    centred lines, a page's headline) when it opens this speech and carries
+    no marker: the paragraphs that hold its lines, and the offsets of those
+    lines themselves (the segmenter may have joined a title line to the
+    line above or below it)."""
+    if title_lines is None or plan.label_para is not None:
+        return None
+    first, last = title_lines
+    paras = ctx.paras
+    inside = [
+        i for i in range(plan.start, plan.end)
+        if paras[i].line <= last and paras[i].end_line >= first
+    ]
+    if not inside or any(leads[i] is not None for i in inside):
+        return None
+    starts, text = ctx.line_starts, ctx.original
+    if not 1 <= first <= last <= len(starts):
+        return None
+    a = starts[first - 1]
+    b = starts[last] - 1 if last < len(starts) else len(text)
+    while a < b and text[a] in _WS:
+        a += 1
+    while b > a and text[b - 1] in _WS:
+        b -= 1
+    return (inside[0], inside[-1], a, b) if a < b else None
+
+
 class _Parser:
     def __init__(self, table: StyleTable, options: ParseOptions) -> None:
         self.table = table
@@ -231,7 +266,9 @@ class _Parser:
         self.builder = TreeBuilder(table)
         self.n_nodes = 0  # across the speeches so far (options.max_nodes)
 
-    def run(self, text: str, source: Source) -> Document:
+    def run(
+        self, text: str, source: Source, title_lines: tuple[int, int] | None = None
+    ) -> Document:
         nt = normalize(text)
         paras = segment(nt, self.rec)
         for i in lone_numerals_out_of_series([(p.text, p.lead) for p in paras]):
@@ -241,7 +278,7 @@ class _Parser:
                 mk = paras[i].lead
                 assert mk is not None
                 paras[i].lead = mk._replace(style=PART_STYLE, is_label=False)
-        paras = self._split_labels(paras)
+        paras = split_annex_lists(self._split_labels(paras), self.rec)
         # Lines end where the normaliser ends them: CRLF, LF, or a lone CR.
         ctx = _Context(nt, paras, line_starts(text))
         leads = [
@@ -264,7 +301,9 @@ class _Parser:
                 for p in paras[:n_unplaced]
             ]
         for si, plan in enumerate(plans):
-            speech, warns = self._speech(ctx, plan, leads, contents)
+            speech, warns = self._speech(
+                ctx, plan, leads, contents, title_lines if si == 0 else None
+            )
             doc.speeches.append(speech)
             for w in warns:
                 w.speech = si + 1  # 1-based, as every number a user reads
@@ -318,18 +357,26 @@ class _Parser:
         plan: SpeechPlan,
         leads: list[Marker | None],
         contents: set[int],
+        title_lines: tuple[int, int] | None = None,
     ) -> tuple[Speech, list[OutlineWarning]]:
         paras = ctx.paras
-        title_para = choose_title(plan, paras, leads)
-        title_last = -1
-        if title_para is not None:
-            title_para, title_last = title_span(
-                paras, leads, title_para,
-                plan.start if plan.label_para is None else plan.label_para + 1, plan.end,
-            )
+        title_para: int | None
+        hinted = _hinted_title(ctx, plan, leads, title_lines)
+        if hinted is not None:
+            title_para, title_last = hinted[0], hinted[1]
+        else:
+            title_para = choose_title(plan, paras, leads)
+            title_last = -1
+            if title_para is not None:
+                title_para, title_last = title_span(
+                    paras, leads, title_para,
+                    plan.start if plan.label_para is None else plan.label_para + 1, plan.end,
+                )
         # Not a copy of ``contents`` per speech: a long table of contents
         # before many speeches made that quadratic.
         skip = {plan.label_para, title_para, title_last}
+        if title_para is not None:
+            skip.update(range(title_para, title_last + 1))
 
         events: list[Event] = []
         inline = self.rec.inline
@@ -339,10 +386,10 @@ class _Parser:
             lead = leads[i]
             start = 0
             lead_in = i > 0 and paras[i - 1].text[-1] == "："
-            if lead is not None and not lead.is_label:
-                events.append(Event(i, lead, True, lead_in))
-                start = lead.end
             text = paras[i].text
+            if lead is not None and not lead.is_label:
+                events.append(Event(i, lead, True, lead_in, ends_lead_in=text[-1] == "："))
+                start = lead.end
             for mk in inline(text, start):
                 events.append(Event(i, mk, False, lead_in, _own_lead_in(text, mk.start)))
         events = self.builder.keep_enumerations(drop_previews(events, [p.text for p in paras]))
@@ -350,7 +397,7 @@ class _Parser:
             i
             for i in range(plan.start, plan.end)
             if leads[i] is None and is_annex(paras[i].text)
-        )
+        ) | attached_titles(paras, leads, plan.start, plan.end)
         built, tree_warnings = self.builder.build(events, resets)
         self.n_nodes += len(built)
         if self.n_nodes > self.options.max_nodes:  # before the models, which cost the most
@@ -384,7 +431,7 @@ class _Parser:
             kind: Literal["label", "title", "paragraph", "contents"]
             if i == plan.label_para:
                 kind = "label"
-            elif i == title_para or i == title_last:
+            elif title_para is not None and title_para <= i <= title_last:
                 kind = "title"
             elif i in contents:
                 kind = "contents"
@@ -411,7 +458,11 @@ class _Parser:
 
         title = ""
         speech_title_span = None
-        if title_para is not None:
+        if hinted is not None:
+            ta, tb = hinted[2], hinted[3]
+            title = clean_title(ctx.original[ta:tb]).rstrip("*")
+            speech_title_span = ctx.span(ta, tb)
+        elif title_para is not None:
             ta = ctx.para_span(paras[title_para])[0]
             tb = ctx.para_span(paras[title_last])[1]
             title = clean_title(ctx.original[ta:tb]).rstrip("*")

@@ -33,6 +33,8 @@ _STOP_BEFORE_RUN_IN = re.compile(r"[。！？](?=[一二三四五六七八九十
 #: A full stop followed by a character any heading can start with.
 _STOP_BEFORE_MARKER = re.compile(r"[。！？](?=[（第①-⑳㉑-㉟㊱-㊿0-9一二三四五六七八九十])")
 _CLAUSE_END = re.compile(r"[。！？；，]")
+#: The number of an official document (发文字号) on its own line.
+_DOC_NUMBER = re.compile(r"[^\W\d_]{1,12}[〔［\[（(【][0-9]{4}[〕］\]）)】][0-9]{1,5}号")
 
 
 @dataclass(slots=True)
@@ -197,12 +199,16 @@ def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> boo
         return not b_marked
     if a.text[-1] in _ENDERS:
         return False
+    if not b.text.strip("…⋯.．·"):
+        return False  # a placeholder line (………) under a heading, not its rest
     if b.text[0] in _CONTINUERS:
         return True
     if b.text.startswith("——") or b_marked:
         return False
     if b.text[0] == "（" and b.text[-1] == "）":
         return False  # a note line of its own: （2019年12月27日至2020年1月19日）
+    if b.text[-1] == "号" and _DOC_NUMBER.fullmatch(b.text):
+        return False  # a notice's number under its title: 青政办发〔2024〕12号
     if _trailing_heading(rec, a.text) is not None:
         return False
     lead = a.lead
@@ -213,10 +219,13 @@ def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> boo
         return False
     # A heading broken over two lines: a short tail with no punctuation,
     # followed by more text.
+    # A short line between a heading and its next sibling is that section's
+    # whole body (六、…建议 / 无 / 七、…), not the rest of the title.
     return (
         len(b.text) <= 16
         and not _ANY_PUNCT.search(b.text)
         and after_b is not None
+        and not (after_b.lead is not None and after_b.lead.style == lead.style)
         and not b.text.startswith(("附件", "附录", "注", "（"))
     )
 
@@ -323,7 +332,9 @@ def _cuts(rec: Recognizer, text: str) -> list[int]:
                 stop_at, stop_from = (m.start() if m else -1), lead.end
             limit = stop_at if stop_at >= 0 else n
             for mk in _run_in_candidates(rec, text, lead.end, limit):
-                if mk.style != lead.style:
+                # A lower heading run into a heading line opens its series
+                # (短板（一）补齐); “存乎一心”(37)， is a note reference.
+                if mk.style != lead.style and mk.ordinal == 1:
                     cut = mk.start
                     break
         if cut is None:
@@ -480,14 +491,24 @@ def _split_continuing(
             lead_fam, lead_ord = st.family, lead.ordinal
     # Candidates: heading markers at glue points, in order.
     cands: list[tuple[int, Marker, str]] = []
+    #: First members run into the title of the heading candidate before them
+    #: (一、总体要求1.坚持…。2.…): cut only if that heading is.
+    in_title: dict[int, int] = {}
     start = lead.end if lead is not None else 1
     positions = (m.start() for m in _start_points(rec).finditer(text, max(1, start)))
+    annexes = _glued_annexes(text, start)
     for i in positions:
         if i >= len(text):
             continue
+        while annexes and annexes[0][0] < i:
+            cands.append(annexes.pop(0))
         prev = text[i - 1]
         glued = prev in _GLUE_AFTER or (p.pmap is not None and p.norm_start(i) > p.norm_end(i - 1))
-        if not glued and lead_fam is None and prev != "：" and text[i] not in "一1":
+        before = cands[-1] if cands else (0, lead, lead_fam) if lead_fam is not None else None
+        run_in = (
+            not glued and before is not None and _in_title(text, before[1], i)  # type: ignore[arg-type]
+        )
+        if not glued and lead_fam is None and prev != "：" and text[i] not in "一1" and not run_in:
             continue
         mk = rec.heading_at(text, i)
         if mk is None and glued and prev != "）":
@@ -502,6 +523,13 @@ def _split_continuing(
             # …工作：（一）…, 意见一、…: a first heading after a lead-in or
             # straight after a title; licensed only if its second member follows.
             glued = True
+        if run_in and before is not None and (
+            before[2] != st.family or before[1].ordinal + 1 == mk.ordinal  # type: ignore[union-attr, operator]
+        ):
+            # Run straight into the title before it: a first member under that
+            # heading, or the next member after a title-only one (1.…表2.…).
+            in_title[i] = before[0]
+            glued = True
         if not glued and lead_fam is None:
             continue
         if not glued and not (
@@ -509,6 +537,7 @@ def _split_continuing(
         ):
             continue
         cands.append((i, mk, st.family))
+    cands.extend(annexes)
     if not cands:
         return [p]
     # Which candidates the count licenses.
@@ -530,7 +559,7 @@ def _split_continuing(
                 continue  # an in-paragraph list going on (…：（一）…；（二）…)
             cuts.append(i)
             local[fam] = n
-        elif n == 1 and fam != lead_fam and (
+        elif n == 1 and fam != lead_fam and (in_title.get(i, 0) in (0, *cuts)) and (
             any(m2.style == mk.style and m2.ordinal == 2 for _, m2, _ in cands[k + 1 :])
             or (after is not None and after.style == mk.style and after.ordinal == 2)
         ):
@@ -539,6 +568,50 @@ def _split_continuing(
     if not cuts:
         return [p]
     return _cut(rec, p, cuts)
+
+
+#: The longest heading title a first member may be run into.
+_RUN_IN_TITLE_MAX = 30
+
+
+#: An annex label glued to the text before it (…。附件2名词解释1.…).
+_ANNEX_GLUED = re.compile(
+    r"(?<=[。！？）])附件(?:([0-9]{1,2}|[一二三四五六七八九十]{1,3})[：:]?|[：:])"
+)
+_CN_DIGIT = {c: k for k, c in enumerate("一二三四五六七八九十", 1)}
+#: The pseudo-style of an annex label among the cut candidates.
+_ANNEX = "annex"
+
+
+def _glued_annexes(text: str, start: int) -> list[tuple[int, Marker, str]]:
+    """Annex labels glued to the text before them, as label candidates: the
+    count (附件1, 附件2) licenses the cut, like a compilation label's."""
+    if "附件" not in text:
+        return []
+    out: list[tuple[int, Marker, str]] = []
+    for m in _ANNEX_GLUED.finditer(text, start):
+        num = m.group(1)
+        if num is None:
+            n = 1
+        elif num.isdigit():
+            n = int(num)
+        elif len(num) == 1:
+            n = _CN_DIGIT[num]
+        else:
+            continue  # (附件十二: rare enough to leave glued)
+        mk = Marker(_ANNEX, n, m.start(), m.end(), m.group(), True)
+        out.append((m.start(), mk, "label:annex"))
+    return out
+
+
+def _in_title(text: str, before: Marker, i: int) -> bool:
+    """Does the heading ``before`` have its title run straight into position
+    ``i`` (no punctuation between: the line break after the title was lost)?"""
+    return (
+        (not before.is_label or before.style == _ANNEX)
+        and before.end < i <= before.end + _RUN_IN_TITLE_MAX
+        and _ANY_PUNCT.search(text, before.end, i) is None
+    )
 
 
 @functools.lru_cache(maxsize=8)
@@ -552,9 +625,108 @@ def _member_cut(cuts: list[int], cands: list[tuple[int, Marker, str]], mk: Marke
     return any(i in cuts and m.style == mk.style and m.ordinal == n - 1 for i, m, _ in cands)
 
 
+#: What ends the head of a text run into its body when the layout is lost:
+#: its number (青政办发〔2024〕12号), its date in brackets, its source line.
+_HEAD_END = re.compile(
+    r"(?P<num>[〔［\[【][0-9]{4}[〕］\]】][0-9]{1,5}号)"
+    r"|(?P<date>[（(](?:[0-9]{4}|[一二三四五六七八九〇○零]{4})年[^（）()。，：]{0,20}[)）])"
+    r"|(?P<src>(?:来源|出处|原标题|发布时间|发布日期)[：:])"
+)
+#: The genre word that ends a document's title (…的通知, …实施方案).
+_TITLE_GENRE = re.compile(
+    r"(?:通知|意见|方案|要点|决定|通报|报告|办法|规划|纲要|细则|规定|批复|讲话|函)(?=[^》”的]|$)"
+)
+#: How long a title run into what follows it may be.
+_HEAD_TITLE_MAX = 60
+
+
+def split_heads(rec: Recognizer, paras: list[Para], *, lost: bool) -> list[Para]:
+    """Cut a text's head out of its body where the layout was lost: the title
+    before its document number, bracketed date or source line, and a title the
+    text itself names in 《》 (the plan a notice issues) standing unquoted.
+    Only a stretch a title can be (short, no sentence or clause punctuation
+    since the last full stop) is cut off."""
+    named: set[str] = set()
+    signers: set[str] = set()
+    out: list[Para] = []
+    for p in paras:
+        text = p.text
+        cuts: list[int] = []
+        if not (lost or "号" in text or "来源" in text or "发布" in text or "出处" in text):
+            out.append(p)  # (nearly every paragraph of a normal layout)
+            continue
+        if lost and "《" in text:
+            named.update(m.group(1) for m in QUOTED_NAME.finditer(text))
+        for m in _HEAD_END.finditer(text):
+            a = _title_before(text, m.start())
+            if a is None or (m.group("date") and not lost) or len(text) - m.end() < 20:
+                # A normal layout's bracketed date stands on its own line, and
+                # a head has a text after it.
+                continue
+            end = m.start()
+            if m.group("num"):
+                genres = [g.end() for g in _TITLE_GENRE.finditer(text, a, m.start())]
+                if not genres or m.start() - genres[-1] > 8:
+                    continue
+                end = genres[-1]
+                cuts += [a, end, m.end()]
+            elif m.group("date"):
+                cuts += [a, end, m.end()]
+            else:
+                cuts += [a, end]
+            organ = text[a : text.find("关于", a, end)] if "关于" in text[a:end] else ""
+            if lost and len(organ) >= 4:
+                signers.add(organ)
+        if lost and not out and not cuts:
+            # The document's title run into its first sentence (…工作要点2024年
+            # 全市…): cut after the genre word that ends it.
+            head = _ANY_PUNCT.search(text)
+            g = _TITLE_GENRE.search(text, 0, min(head.start(), _HEAD_TITLE_MAX)) if head else None
+            if g is not None and g.end() >= 6:
+                cuts.append(g.end())
+        for organ in signers:
+            # The issuing organ named before 关于 in the title signs the text
+            # over its date: that signature ends the last item before it.
+            for m in re.finditer(re.escape(organ) + _SIGNED_DATE, text):
+                if m.start() > 0 and text[m.start() - 1] not in "，、：《“":
+                    cuts += [m.start()]
+        for name in named:
+            i = text.find(name)
+            while i > 0:
+                if text[i - 1] in _GLUE_AFTER and not text.startswith("》", i + len(name)):
+                    cuts += [i, i + len(name)]
+                i = text.find(name, i + 1)
+        cuts = sorted({c for c in cuts if 0 < c < len(text)})
+        out.extend(_cut(rec, p, cuts) if cuts else [p])
+    return out
+
+
+#: A document named in 《》 (a notice names the plan it issues).
+QUOTED_NAME = re.compile(r"《([^《》]{6,60})》")
+_YEAR_MONTH = r"(?:[0-9]{4}|[一二三四五六七八九〇○零]{4})年[0-9一二三四五六七八九十]{1,3}月"
+_FULL_DATE = re.compile(_YEAR_MONTH + "[0-9一二三四五六七八九十]{1,3}日")
+_SIGNED_DATE = f"(?={_YEAR_MONTH})"
+
+
+def _title_before(text: str, end: int) -> int | None:
+    """Where a title ending at ``end`` starts: the paragraph's start or the
+    last full stop (or closing bracket) before it, if what lies between can be
+    a title."""
+    a = max(text.rfind(c, 0, end) for c in "。！？）")
+    a = 0 if a < 0 else a + 1
+    if text.startswith("——", a):
+        return None  # a subtitle (——2026年1月25日在…上): its date opens it
+    for d in _FULL_DATE.finditer(text, a, end):
+        a = d.end()  # a signature's date ends the text before this one
+    span = text[a:end]
+    if not 4 <= len(span) <= _HEAD_TITLE_MAX or _ANY_PUNCT.search(span) or span[-1] == "》":
+        return None  # (…电）《人民日报》（2020年…版）: where a report was printed)
+    return a
+
+
 def segment(nt: Normalized, rec: Recognizer) -> list[Para]:
     paras = raw_paragraphs(nt, rec)
     paras = join_broken_lines(rec, paras)
     if lost_layout(paras):
-        return split_continuations(rec, split_run_ins(rec, paras))
-    return split_run_ins(rec, paras)
+        return split_continuations(rec, split_run_ins(rec, split_heads(rec, paras, lost=True)))
+    return split_run_ins(rec, split_heads(rec, paras, lost=False))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .markers import Marker
-from .segment import Para
+from .markers import Marker, Recognizer
+from .segment import QUOTED_NAME, Para
 from .styles import StyleTable
 
 _GENRE = re.compile(
@@ -16,7 +16,7 @@ _GENRE = re.compile(
 _GENRE_IN = re.compile(r"讲话|报告|致辞|发言|演讲|讲稿|说明|贺词|会议上|大会上")
 _SENTENCE = re.compile(r"[。！？；]")
 _ANNEX = re.compile(
-    r"(?:(?:附件|附录|附表)[0-9一二三四五六七八九十]*[：:]?.{0,24}|名词解释|名词注释|注释|注解)[：:]?"
+    r"(?:(?:附件|附录|附表)[0-9一二三四五六七八九十]*[：:]?[^。！？；]{0,24}|名词解释|名词注释|注释|注解)[：:]?"
 )
 #: Every text is_annex accepts starts with one of these: a cheap test first
 #: (it is asked of nearly every paragraph).
@@ -308,7 +308,40 @@ def title_span(
         return j - 1, j
     if _title_pair(paras, leads, j, end):
         return j, j + 1
+    if j - 1 >= start and _title_head(paras, leads, j - 1):
+        return j - 1, j
     return j, j
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _title_head(paras: list[Para], leads: list[Marker | None], j: int) -> bool:
+    """Is paragraph ``j`` the first line of the genre title under it (核电厂定期
+    安全评价 第1部分：通用要求 / 编制说明; 中共某县委 某县人民政府 / 关于…的意见)?
+    A line of its own right above, mostly Chinese, that no reader takes for a
+    number, date, status or salutation line — and only where the genre line
+    lacks a subject of its own (关于…, or a bare genre: 编制说明); a full title
+    (《…》白皮书) does not go on a series line above it (…学习材料第六专题)."""
+    a, b = paras[j], paras[j + 1]
+    t = a.text
+    return (
+        leads[j] is None
+        and (b.text.startswith("关于") or len(b.text) <= 8)
+        and is_genre_title(b.text)
+        and not is_genre_title(t)
+        and is_title_like(t)
+        and len(t) <= 40
+        and b.starts_line
+        and a.ends_line
+        and not b.blank_before
+        and b.line == a.end_line + 1
+        and t[0] not in "（(《“"
+        and "〔" not in t
+        and not is_date_line(t)
+        and not _is_source_line(t)
+        and len(_HAN.findall(t)) >= 0.7 * len(t)
+    )
 
 
 def _title_pair(paras: list[Para], leads: list[Marker | None], j: int, end: int) -> bool:
@@ -372,7 +405,7 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
             (
                 k
                 for k in range(i - 1, max(-1, i - 4), -1)
-                if paras[k].text in ("目录", "目次", "提纲", "目錄")
+                if _is_contents_title(paras, k)
             ),
             None,
         )
@@ -390,8 +423,21 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
     return out
 
 
+_PAGE_NUMBER = "0123456789IVXivx\t .…"
+
+
 def _key(mk: Marker, text: str) -> tuple[str, int | None, str]:
-    return (mk.style, mk.ordinal, text[mk.end : mk.end + 8])
+    # A contents entry ends in its page number (1 范围<TAB>1, 前言 II): the
+    # heading it lists does not.
+    return (mk.style, mk.ordinal, text[mk.end : mk.end + 8].rstrip(_PAGE_NUMBER))
+
+
+def _is_contents_title(paras: list[Para], k: int) -> bool:
+    """目录 / 目次 (also 目　　次, whose wide gap may split it in two)."""
+    text = paras[k].text
+    if k > 0 and paras[k - 1].line == paras[k].line:
+        text = paras[k - 1].text + text
+    return "".join(text.split()) in ("目录", "目次", "提纲", "目錄")
 
 
 def _toc_line(p: Para, mk: Marker | None, table: StyleTable) -> bool:
@@ -474,3 +520,43 @@ def _heading(p: Para, table: StyleTable) -> Marker | None:
     """The heading marker that opens ``p``, if one does."""
     mk = p.lead
     return mk if mk is not None and not mk.is_label and table.style(mk.style).heading else None
+
+
+#: The label of a notice's attachment list: 附件：1.…
+_ANNEX_LIST_HEAD = re.compile(r"(?:附件|附录|附表)[：:]")
+
+
+def split_annex_lists(paras: list[Para], rec: Recognizer) -> list[Para]:
+    """``附件：1.重点任务分工表`` → the label and the list's first item as two
+    paragraphs: the item is a node like the ``2.`` on the line below it, and the
+    label closes the body's numbering before it (an annex restarts it)."""
+    out: list[Para] = []
+    for p in paras:
+        m = _ANNEX_LIST_HEAD.match(p.text) if p.lead is None and p.text[:1] == "附" else None
+        mk = rec.leading(p.text, m.end()) if m is not None else None
+        if m is None or mk is None or mk.is_label or mk.ordinal != 1 or mk.end >= len(p.text):
+            out.append(p)
+            continue
+        first = p.sub(rec, 0, m.end(), starts_line=p.starts_line, ends_line=False)
+        first.blank_before = p.blank_before
+        out.append(first)
+        out.append(p.sub(rec, m.end(), len(p.text), starts_line=False, ends_line=p.ends_line))
+    return out
+
+
+def attached_titles(
+    paras: list[Para], leads: list[Marker | None], start: int, end: int
+) -> set[int]:
+    """Titles of texts a notice issues (关于印发《…方案》的通知 … 现将《…方案》印发给
+    你们 … then the plan itself under its own title): where the attached text
+    begins, its numbering starts from the top again, a sibling of the notice's."""
+    named: dict[str, int] = {}  # quoted name -> first paragraph naming it
+    out: set[int] = set()
+    for i in range(start, end):
+        text = paras[i].text
+        if leads[i] is None and named.get(text.rstrip("*"), i) < i - 1 and is_title_like(text):
+            out.add(i)
+        if "《" in text:
+            for m in QUOTED_NAME.finditer(text):
+                named.setdefault(m.group(1), i)
+    return out

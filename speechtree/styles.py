@@ -61,6 +61,9 @@ _FIGURE = "0123456789."
 #: that makes it a figure (2.5亿, 3.5%).
 _CLAUSE_THEN = "(?![0-9.%％万亿千倍元个年月日号米吨])"
 _LATIN = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+#: What must follow a bare chapter number (1　范围): a space, then not a
+#: figure or its unit (1 9 9 7 年, 12 月, 3 名).
+_CHAPTER_THEN = "(?=[ \u3000]+[^ \u30000-9.%％年月日号个名人次元万亿千倍米吨])"
 
 STYLES: tuple[Style, ...] = (
     Style("stem_dun", "甲、", "stem_dun", True, Inline.NEVER, 0, "heavenly stem",
@@ -89,6 +92,9 @@ STYLES: tuple[Style, ...] = (
           not_after=_FIGURE, then="(?![0-9.])"),
     Style("arabic_dun", "1、", "arabic_dot", True, Inline.NEVER, 3, "level 3, 、 form",
           not_after=_FIGURE, then="(?![0-9])", listed=True),
+    Style("decimal1", "5", "decimal1", True, Inline.NEVER, 2,
+          "chapter number of a standard before its title (5　要求)",
+          not_after=_FIGURE, then=_CHAPTER_THEN),
     Style("decimal2", "5.1", "decimal2", True, Inline.NEVER, 3, "clause number 5.1",
           not_after=_FIGURE, then="(?=[ \u3000])"),  # 2.5 alone is a figure
     Style("decimal3", "5.1.1", "decimal3", True, Inline.NEVER, 4, "clause number 5.1.1",
@@ -99,6 +105,8 @@ STYLES: tuple[Style, ...] = (
     Style("paren_num", "⑴", "paren_arabic", True, Inline.BOUNDARY, 4, "（1） as one character"),
     Style("arabic_rparen", "1）", "paren_arabic", True, Inline.BOUNDARY, 4, "half bracket",
           not_after=_FIGURE),
+    Style("latin_rparen", "a）", "latin_rparen", True, Inline.NEVER, 4,
+          "list item of a standard (GB/T 1.1)", not_after=_LATIN),
     Style("circled", "①", "circled", True, Inline.ANYWHERE, 5, "below （1）"),
     Style("shi", "一是", "directive", False, Inline.WORD, 6, "一是…二是…",
           not_after=_NUM),
@@ -107,8 +115,11 @@ STYLES: tuple[Style, ...] = (
     Style("di_shi", "第一是", "di_shi", False, Inline.BOUNDARY, 6, "第一是…第二是…"),
     Style("qi", "其一", "qi", False, Inline.BOUNDARY, 6, "其一…其二…",
           not_after="尤极", then="(?=[，、：是])"),
+    Style("qi_again", "又其一", "qi", False, Inline.BOUNDARY, 6, "其一…又其一…",
+          then="(?=[，、：是])"),
     Style("fangmian", "一方面", "fangmian", False, Inline.WORD, 6, "一方面…"),
     Style("fangmian_other", "另一方面", "fangmian", False, Inline.WORD, 6, "…另一方面"),
+    Style("fangmian_again", "又一方面", "fangmian", False, Inline.BOUNDARY, 6, "一方面…又一方面…"),
     Style("sequence", "首先", "sequence", False, Inline.BOUNDARY, 6, "首先…其次…最后",
           then="(?=[，：是要])"),
     Style("note", "〔1〕", "note", True, Inline.NEVER, 7, "note or reference number",

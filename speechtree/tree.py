@@ -32,6 +32,9 @@ class Event(NamedTuple):
     #: The marker follows a colon that ends a clause of its own, begun after a
     #: full stop (…。今年要采取四项措施：一要…).
     own_lead_in: bool = False
+    #: The marker's own paragraph ends with a colon (（六）…抄录几段如下：):
+    #: the paragraphs after it are what it introduces.
+    ends_lead_in: bool = False
 
 
 @dataclass(slots=True)
@@ -61,6 +64,9 @@ class _Frame:
     heading: bool
     level: int
     opens_para: bool = False
+    #: Its paragraph ends with a colon: the unnumbered paragraphs after it
+    #: belong to it (a quotation, the list it introduces).
+    ends_lead_in: bool = False
     #: Members of this series so far, and whether each earlier one was a single
     #: paragraph (its body run in, the next member in the next paragraph).
     members: int = 1
@@ -139,16 +145,32 @@ class TreeBuilder:
         # ahead of this event before the next heading paragraph.
         keep = [True] * len(events)
         seconds: set[str] = set()
+        #: A second item opening the next heading's paragraph right after its
+        #: marker ((二一)…第一是日本方面。(二二)第二是中国方面。): the list goes on
+        #: in the next numbered paragraphs' titles, so its first item is one.
+        carried: str | None = None
         for i in range(len(events) - 1, -1, -1):
             e = events[i]
             if self._is_heading(e):
                 seconds.clear()
+                if carried is not None:
+                    seconds.add(carried)
+                    carried = None
                 continue
             fam = self.table.style(e.marker.style).family
             if e.marker.ordinal == 1 and fam not in seconds:
                 keep[i] = False
             if e.marker.ordinal in (2, None):
                 seconds.add(fam)
+                before = events[i - 1] if i > 0 else None
+                if (
+                    e.marker.ordinal == 2
+                    and before is not None
+                    and before.para == e.para
+                    and before.marker.end == e.marker.start
+                    and self._is_heading(before)
+                ):
+                    carried = fam
         return [e for e, k in zip(events, keep, strict=True) if k]
 
     @staticmethod
@@ -165,6 +187,7 @@ class TreeBuilder:
             h is not None
             and h.members >= MIN_RUN_IN_MEMBERS
             and h.single
+            and not h.ends_lead_in
             and last_para == h.para
             and e.para >= h.para + 2
             and not (e.marker.ordinal is not None and e.marker.ordinal == h.ordinal + 1)
@@ -214,7 +237,10 @@ class TreeBuilder:
             )
             if parent is not None:
                 built[parent.node].children.append(idx)
-            fr = _Frame(idx, family, e.marker.style, ordinal, e.para, heading, level, e.at_start)
+            fr = _Frame(
+                idx, family, e.marker.style, ordinal, e.para, heading, level, e.at_start,
+                e.at_start and e.ends_lead_in,
+            )
             if prev is not None:
                 fr.members = prev.members + 1
                 fr.single = prev.single and e.para == prev.para + 1

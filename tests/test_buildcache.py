@@ -37,14 +37,20 @@ def test_second_call_reads_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert [p.name.split("-")[0] for p in tmp_path.iterdir()] == ["thing"]
 
 
-def test_another_key_builds_and_replaces_the_old_file(
+def test_another_key_builds_and_keeps_only_the_last_few_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SPEECHTREE_CACHE_DIR", str(tmp_path))
     calls: list[int] = []
     _get(buildcache.source_key("one"), calls)
     assert _get(buildcache.source_key("two"), calls) == {"built": 2}
-    assert len(list(tmp_path.glob("thing-*.bin"))) == 1
+    # Two installs sharing the folder do not throw each other's file away…
+    assert _get(buildcache.source_key("one"), calls) == {"built": 1}
+    assert len(calls) == 2
+    for k in range(3, 10):
+        _get(buildcache.source_key(str(k)), calls)
+    # …but old keys do not pile up.
+    assert len(list(tmp_path.glob("thing-*.bin"))) == buildcache._KEEP
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "empty", "garbage"])
@@ -157,8 +163,10 @@ def test_a_process_reading_the_cache_gives_the_same_output(tmp_path: Path) -> No
     names = {p.name.split("-")[0] for p in cache.iterdir()}
     assert names == {"markers", "scanners", "punctuation", "re"}
     second = _run(args, cache).stdout
+    assert list(cache.glob("re-lark-lexer-*.bin"))  # the loaded parser's lexer, at exit
+    third = _run(args, cache).stdout
     uncached = _run(args, "off").stdout
-    assert first == second == uncached
+    assert first == second == third == uncached
     json.loads(first)
 
 

@@ -6,6 +6,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 from formats_fixtures import AUTO_STYLES, DocxWriter, typed_form
 
@@ -234,3 +235,82 @@ def test_dev_corpus_round_trips_through_docx(corpus_dir: Path) -> None:
         numbered += b"numId" in zipfile.ZipFile(io.BytesIO(docx_bytes)).read("word/document.xml")
         checked += 1
     assert checked >= 20 and numbered >= 20
+
+
+def test_standard_with_numbering_styles(corpus_dir: Path) -> None:
+    # GB/T 1.1 layout: chapter and clause numbers from numbering in the
+    # heading styles (1　范围, 5.1　…), a) b) lists, a typed table of contents.
+    name = "docx_national_2023_nb_psr_standard_draft_part1_autonum_styles.docx"
+    path = corpus_dir / "formats" / name
+    doc = speechtree.parse_file(path)
+    (speech,) = doc.speeches
+    chapters = [(n.marker, n.title) for n in speech.sections]
+    assert chapters[:7] == [
+        ("1", "范围"), ("2", "规范性引用文件"), ("3", "术语和定义"), ("4", "缩略语"),
+        ("5", "定期安全评价的策划和准备"), ("6", "执行评价"), ("7", "定期安全评价后工作"),
+    ]  # once each: the contents entries are not nodes
+    five = speech.sections[4]
+    assert [n.marker for n in five.children] == [f"5.{i}" for i in range(1, 8)]
+    items = five.children[0].children[0].children  # under 5.1.1
+    assert [n.marker for n in items] == [f"{c})" for c in "abcdefghijklmn"]
+    assert items[0].title == "核电厂设计（SF1）"
+    assert [n.marker for n in speech.sections[5].children] == ["6.1", "6.2", "6.3"]
+
+
+def _cover_docx(
+    lines: list[tuple[str, int | None]], body: list[str], style: str | None = None
+) -> bytes:
+    """Centred cover lines (text, size in points; None: not centred), then body paragraphs."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    d = docx.Document()
+    for text, size in lines:
+        p = d.add_paragraph(style=style)
+        run = p.add_run(text)
+        if size is not None:
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run.font.size = Pt(size)
+    for text in body:
+        d.add_paragraph(text)
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+_BODY = ["一、工作背景", "近年来，各地积极推进这项工作，取得了明显成效。", "二、主要内容",
+         "本次修订主要调整了适用范围和技术要求。"]
+
+
+def test_a_cover_title_over_two_centred_lines() -> None:
+    # The name of the text (18 pt) over its genre (26 pt): one title; the
+    # code line above and the bracketed note below are not part of it.
+    data = _cover_docx(
+        [("DB/T 0000—2024", 16), ("城市道路照明设施养护规范", 18), ("编制说明", 26),
+         ("（征求意见稿）", 14)], _BODY,
+    )
+    got = read(data)
+    assert got is not None and got.title_lines == (2, 3)
+    doc = speechtree.parse(data)
+    assert doc.speeches[0].title == "城市道路照明设施养护规范编制说明"
+    assert [n.marker for n in doc.speeches[0].sections] == ["一、", "二、"]
+    assert verify_lossless(doc) == []
+
+
+def test_a_title_style_over_two_paragraphs() -> None:
+    d = docx.Document()
+    d.add_paragraph("关于进一步加强城市道路", style="Title")
+    d.add_paragraph("照明设施养护管理的意见", style="Title")
+    for text in _BODY:
+        d.add_paragraph(text)
+    out = io.BytesIO()
+    d.save(out)
+    got = read(out.getvalue())
+    assert got is not None and got.title_lines == (1, 2)
+    title = speechtree.parse(out.getvalue()).speeches[0].title
+    assert title == "关于进一步加强城市道路照明设施养护管理的意见"
+
+
+def test_no_title_hint_without_a_cover() -> None:
+    got = read(_cover_docx([], _BODY))
+    assert got is not None and got.title_lines is None

@@ -133,3 +133,19 @@ def test_reading_pages_from_threads() -> None:
     with ThreadPoolExecutor(4) as pool:
         texts = list(pool.map(lambda d: read(d).text, pages))  # type: ignore[union-attr]
     assert texts == [TALK] * 8
+
+
+def test_a_headline_broken_by_br_is_one_title() -> None:
+    page = (
+        "<html><head><title>某某市人民政府关于加强城市道路照明管理的通知_政府信息公开_某某市</title>"
+        "</head><body><div class='nav'><a href='/'>首页</a></div><div id='content'>"
+        "<p align='center'><strong>某某市人民政府<br>关于加强城市道路照明<br>管理的通知"
+        "</strong></p>"
+        "<p>各区人民政府，市政府各部门：</p><p>一、明确职责。各区要落实属地责任，做好日常管理。</p>"
+        "<p>二、加强养护。市政部门要定期巡查，发现问题及时处理。</p></div></body></html>"
+    )
+    got = read(page.encode("utf-8"))
+    assert got is not None and got.title_lines == (1, 3)
+    doc = speechtree.parse(page.encode("utf-8"), path="notice.html")
+    assert doc.speeches[0].title == "某某市人民政府关于加强城市道路照明管理的通知"
+    assert [n.marker for n in doc.speeches[0].sections] == ["一、", "二、"]

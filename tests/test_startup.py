@@ -81,3 +81,13 @@ def test_parse_builds_no_pydantic_validator() -> None:
     assert "speechtree.parser" in loaded
     assert "importlib.metadata" not in loaded
     assert "pydantic.plugin._loader" not in loaded
+
+
+def test_parse_with_warnings_builds_no_pydantic_validator(tmp_path: Path) -> None:
+    # A numbering warning takes its rule name from lint's table: importing
+    # lint must not build its Diagnostic model either.
+    gap = tmp_path / "gap.txt"
+    gap.write_text("一、总体要求\n\n内容。\n\n三、保障措施\n\n内容。\n", encoding="utf-8")
+    loaded = _modules_after("parse", str(gap))
+    assert "speechtree.lint" in loaded  # the warning was read
+    assert "importlib.metadata" not in loaded

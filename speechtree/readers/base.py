@@ -38,6 +38,11 @@ class Extracted:
     encoding: str  # of the bytes the text came from ("utf-8" for XML inside a .docx)
     pages: int | None = None
     headings: tuple[Heading, ...] = field(default=())
+    #: First and last 1-based line of the document's title when the file
+    #: marks it (a Word title style, the largest centred lines of a cover, a
+    #: web page's headline that its <title> repeats): a title over several
+    #: lines is then one title.
+    title_lines: tuple[int, int] | None = None
 
 
 def looks_like_zip(head: bytes) -> bool:

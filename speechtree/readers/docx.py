@@ -48,6 +48,16 @@ def _xml(data: bytes) -> Any:
     return ET.fromstring(data)
 
 
+#: Paragraph styles of a document's title: Word's own (Title, 标题, 副标题
+#: not) and the name styles of standard templates (封面标准名称, 标准名称).
+_TITLE_STYLE = re.compile(r"^(?:Title|标题)$|标准名称$", re.IGNORECASE)
+#: A cover is at most this many lines; its title is set at 15 pt or more.
+_COVER_LINES = 12
+_TITLE_MIN_SIZE = 30
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_DATE = re.compile(
+    r"[0-9０-９〇一二三四五六七八九]{2,4}\s*年\s*[0-9０-９一二三四五六七八九十]{1,2}\s*月"
+)
 _HEADING_NAME = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
 
 
@@ -114,6 +124,10 @@ class _Doc:
         self.numbering = numbering
         self.lines: list[str] = []
         self.headings: list[Heading] = []
+        #: Body paragraphs that could hold the title: (line, centred, font
+        #: size in half-points, in a title style).
+        self.looks: list[tuple[int, bool, int, bool]] = []
+        self._look: tuple[bool, int, bool] = (False, 0, False)
 
     def style_chain(self, sid: str | None) -> list[_Style]:
         chain: list[_Style] = []
@@ -164,7 +178,61 @@ class _Doc:
             level = outline + 1
         if level is not None and text.strip():
             self.headings.append(Heading(len(self.lines) + 1, level, style_name))
+        jc = None if ppr is None else ppr.find(W + "jc")
+        centred = jc is not None and jc.get(W + "val") == "center"
+        sizes = [_to_int(sz.get(W + "val")) or 0 for sz in p.iter(W + "sz")]
+        titled = bool(chain) and _TITLE_STYLE.search(chain[0].name.strip()) is not None
+        self._look = (centred, max(sizes, default=0), titled)
         return text
+
+    def title_lines(self) -> tuple[int, int] | None:
+        """The lines of the document's title: the first run of paragraphs in
+        a title style (Word's Title, a standard template's 标准名称), else on
+        a cover of centred lines the one set largest with its neighbours of
+        nearly that size (the name of the text over its genre: 核电厂… /
+        编制说明), but not a code, a date or a bracketed note."""
+        run: list[int] = []
+        for line, _c, _s, titled in self.looks:
+            if titled and (not run or line == run[-1] + 1):
+                run.append(line)
+            elif run:
+                break
+        if run:
+            return run[0], run[-1]
+        cover = []
+        for look in self.looks[:_COVER_LINES]:
+            if not look[1]:
+                break
+            cover.append(look)
+        sized = [k for k, look in enumerate(cover) if look[2]]
+        if not sized:
+            return None
+        top = max(sized, key=lambda k: cover[k][2])
+        if cover[top][2] < _TITLE_MIN_SIZE or not self._title_text(cover[top][0]):
+            return None
+
+        def near(k: int) -> bool:
+            return (
+                0 <= k < len(cover)
+                and cover[k][2] >= 0.6 * cover[top][2]
+                and self._title_text(cover[k][0])
+            )
+
+        a = b = top
+        while near(a - 1) and cover[a - 1][0] == cover[a][0] - 1:
+            a -= 1
+        while near(b + 1) and cover[b + 1][0] == cover[b][0] + 1:
+            b += 1
+        return (cover[a][0], cover[b][0]) if b > a else None
+
+    def _title_text(self, line: int) -> bool:
+        text = self.lines[line - 1].strip()
+        return (
+            _HAN.search(text) is not None
+            and text[0] not in "（(［[【"
+            and _DATE.search(text) is None
+            and len(text) <= 60
+        )
 
     def add(self, line: str) -> None:
         """One line; runs of empty paragraphs (spacing) become one blank line."""
@@ -176,22 +244,28 @@ class _Doc:
         """Write the lines of a body-level element (paragraph, table, control)."""
         tag = el.tag
         if tag == W + "p":
-            for line in self.paragraph_text(el).split("\n"):
+            text = self.paragraph_text(el)
+            for line in text.split("\n"):
                 self.add(line)
+            if text.strip() and "\n" not in text:
+                self.looks.append((len(self.lines), *self._look))
         elif tag == W + "tbl":
             for tr in el.iter(W + "tr"):
                 cells = []
                 for tc in tr.findall(W + "tc"):
-                    paras = [self.paragraph_text(p).strip() for p in tc.iter(W + "p")]
-                    if any(paras):
-                        cells.append([t.replace("\n", " ") for t in paras if t])
+                    paras = []  # (text, look) of each paragraph of the cell
+                    for p in tc.iter(W + "p"):
+                        paras.append((self.paragraph_text(p).strip(), self._look))
+                    if any(t for t, _ in paras):
+                        cells.append([(t.replace("\n", " "), lk) for t, lk in paras if t])
                 if len(cells) == 1:
                     # A row of one cell is page layout (a cover, a boxed
                     # note): its paragraphs stay paragraphs.
-                    for line in cells[0]:
+                    for line, look in cells[0]:
                         self.add(line)
+                        self.looks.append((len(self.lines), *look))
                 else:
-                    self.add("\t".join(" ".join(c) for c in cells))
+                    self.add("\t".join(" ".join(t for t, _ in c) for c in cells))
         elif tag in (W + "sdt", W + "sdtContent", W + "customXml", W + "ins", W + "smartTag"):
             for child in el:
                 self.block(child)
@@ -308,5 +382,6 @@ class DocxReader:
             format="docx",
             encoding="utf-8",
             headings=tuple(doc.headings),
+            title_lines=doc.title_lines(),
         )
 

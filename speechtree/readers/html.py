@@ -359,6 +359,25 @@ def _title_before(best: Any, page_title: str = "") -> str | None:
     return heading or classed
 
 
+#: What ends a headline in a page's <title> (…的决议__2007年第23号国务院公报_中国政府网).
+_TITLE_END = frozenset("_|-–—·:：")
+
+
+def _title_lines(lines: list[str], page_title: str) -> tuple[int, int] | None:
+    """The article's first lines when together they are the headline the
+    page's <title> opens with (a headline broken by <br> over two or three
+    lines is one title)."""
+    want = "".join(page_title.split())
+    got = ""
+    for k, line in enumerate(lines[:4], 1):
+        got += "".join(line.split())
+        if not want.startswith(got):
+            return None
+        if k >= 2 and (len(got) == len(want) or want[len(got)] in _TITLE_END):
+            return 1, k
+    return None
+
+
 def _drop(el: Any) -> None:
     """Take ``el`` and what it holds out of the tree, keeping the text after it."""
     parent = el.getparent()
@@ -443,5 +462,9 @@ class HtmlReader:
                 "(save the page once it has loaded, or pass the article's own page)", path=path
             )
         if title and title not in article[: len(title) + 200]:
+            lines.insert(0, title)
             article = title + "\n" + article
-        return Extracted(text=article + "\n", format="html", encoding=charset)
+        return Extracted(
+            text=article + "\n", format="html", encoding=charset,
+            title_lines=_title_lines(lines, page_title),
+        )
