@@ -48,9 +48,16 @@ def clean_text(raw: str) -> str:
     return text.strip(WHITESPACE)
 
 
-def clean_title(raw: str) -> str:
-    """A title as one line: noise and line breaks dropped, edge punctuation trimmed."""
+def clean_title(raw: str, *, keep_mark: bool = False) -> str:
+    """A title as one line: noise and line breaks dropped, edge punctuation
+    trimmed — but for ``keep_mark`` a closing ？ or ！, part of a heading line
+    as written (十　坏事能否变成好事？)."""
     text = _denoise(raw)
     if "\n" in text or "\r" in text:
         text = _join_lines(text, "")
-    return text.lstrip(_LEAD_TITLE).rstrip(_TRAIL_TITLE)
+    text = text.lstrip(_LEAD_TITLE)
+    if keep_mark:
+        kept = text.rstrip(_TRAIL_TITLE)
+        rest = text[len(kept) :].lstrip(WHITESPACE)
+        return kept + rest[0] if rest[:1] in ("？", "！", "?", "!") else kept
+    return text.rstrip(_TRAIL_TITLE)

@@ -392,13 +392,18 @@ class _Parser:
                 start = lead.end
             for mk in inline(text, start):
                 events.append(Event(i, mk, False, lead_in, _own_lead_in(text, mk.start)))
-        events = self.builder.keep_enumerations(drop_previews(events, [p.text for p in paras]))
+        events = self.builder.keep_enumerations(drop_previews(events, paras))
         resets = frozenset(
             i
             for i in range(plan.start, plan.end)
             if leads[i] is None and is_annex(paras[i].text)
         ) | attached_titles(paras, leads, plan.start, plan.end)
-        built, tree_warnings = self.builder.build(events, resets)
+        cut_out = frozenset(
+            i
+            for i in range(plan.start, plan.end)
+            if not paras[i].starts_line and leads[i] is not None
+        )
+        built, tree_warnings = self.builder.build(events, resets, cut_out)
         self.n_nodes += len(built)
         if self.n_nodes > self.options.max_nodes:  # before the models, which cost the most
             raise LimitError(
@@ -523,6 +528,9 @@ class _Parser:
                 t_start = ostart(p, mk.end) if mk.end < len(text) else m_end
                 t_stop = oend(p, t_end - 1) if t_end > mk.end else t_start
             body_end = starts[k + 1] if k + 1 < n else region_end
+            # A heading line that is all title keeps its closing ？/！; one
+            # that ends a sentence before its body loses it.
+            whole_line = e.at_start and t_end == len(text) and p.ends_line
             nodes.append(
                 _new_node(
                     kind=b.kind,
@@ -530,7 +538,7 @@ class _Parser:
                     marker=original[m_start:m_end].strip(_WS),
                     ordinal=b.ordinal,
                     level=b.level,
-                    title=clean_title(original[t_start:t_stop]),
+                    title=clean_title(original[t_start:t_stop], keep_mark=whole_line),
                     text=clean_text(original[t_stop:body_end]),
                     span=span(m_start, max(body_end, t_stop)),
                     title_span=span(t_start, t_stop),

@@ -220,12 +220,15 @@ def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> boo
     # A heading broken over two lines: a short tail with no punctuation,
     # followed by more text.
     # A short line between a heading and its next sibling is that section's
-    # whole body (六、…建议 / 无 / 七、…), not the rest of the title.
+    # whole body (六、…建议 / 无 / 七、…), not the rest of the title; nor is a
+    # signature over its date (…统计表 / 区安委会办公室 / 2024年5月20日).
     return (
         len(b.text) <= 16
         and not _ANY_PUNCT.search(b.text)
         and after_b is not None
         and not (after_b.lead is not None and after_b.lead.style == lead.style)
+        and _FULL_DATE.match(b.text) is None
+        and _FULL_DATE.match(after_b.text) is None
         and not b.text.startswith(("附件", "附录", "注", "（"))
     )
 
@@ -724,9 +727,41 @@ def _title_before(text: str, end: int) -> int | None:
     return a
 
 
+#: The longest first member left at the end of its lead-in paragraph.
+_TAIL_MEMBER_MAX = 80
+
+
+def split_tail_members(rec: Recognizer, paras: list[Para]) -> list[Para]:
+    """A list's first member left at the end of its lead-in paragraph while the
+    second opens the next one (…规定如下：（一）有利于团结…； / （二）有利于…, a
+    PDF's lines): cut out, a heading beside the second. The count licenses it:
+    the member is 1, the next paragraph opens with 2 of the same style."""
+    out: list[Para] = []
+    for k, p in enumerate(paras):
+        nxt = paras[k + 1].lead if k + 1 < len(paras) else None
+        cut = None
+        if nxt is not None and nxt.ordinal == 2 and not nxt.is_label:
+            text = p.text
+            pos = text.rfind(nxt.text[0], max(1, len(text) - _TAIL_MEMBER_MAX))
+            mk = rec.heading_at(text, pos) if pos > 0 and text[pos - 1] in "：:" else None
+            if (
+                mk is not None
+                and mk.style == nxt.style
+                and mk.ordinal == 1
+                and mk.end < len(text)
+                and _SENTENCE_END.search(text, mk.end) is None
+                and (p.lead is None or p.lead.style != mk.style)
+            ):
+                cut = pos
+        out.extend(_cut(rec, p, [cut]) if cut is not None else [p])
+    return out
+
+
 def segment(nt: Normalized, rec: Recognizer) -> list[Para]:
     paras = raw_paragraphs(nt, rec)
     paras = join_broken_lines(rec, paras)
     if lost_layout(paras):
-        return split_continuations(rec, split_run_ins(rec, split_heads(rec, paras, lost=True)))
-    return split_run_ins(rec, split_heads(rec, paras, lost=False))
+        paras = split_continuations(rec, split_run_ins(rec, split_heads(rec, paras, lost=True)))
+    else:
+        paras = split_run_ins(rec, split_heads(rec, paras, lost=False))
+    return split_tail_members(rec, paras)

@@ -57,7 +57,11 @@ def _is_subtitle(text: str) -> bool:
 
 def is_annex(text: str) -> bool:
     """附件1, 附件2：名词解释, 名词解释: after it, numbering starts from the top again."""
-    return text[:1] in ANNEX_START and _ANNEX.fullmatch(text) is not None
+    return (
+        text[:1] in ANNEX_START
+        and _ANNEX.fullmatch(text) is not None
+        and not _SENTENCE.search(text)  # 附录B给出了…。 is a sentence, not a label
+    )
 
 
 def is_title_like(text: str) -> bool:

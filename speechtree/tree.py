@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from .markers import Marker
 from .styles import StyleTable
@@ -99,7 +99,12 @@ MIN_PREVIEW_TITLE = 4
 _TITLE_TRIM = "，、：；。！？ \u3000"
 
 
-def drop_previews(events: list[Event], texts: Sequence[str]) -> list[Event]:
+class _Paragraph(Protocol):
+    @property
+    def text(self) -> str: ...
+
+
+def drop_previews(events: list[Event], paras: Sequence[_Paragraph]) -> list[Event]:
     """Drop in-paragraph items that preview headings: a sentence listing the
     parts to come (报告分六个部分：一、三年来的斗争…；二、…) whose item titles
     come back later as the titles of headings (一、三年来的斗争…, or 第一节
@@ -112,7 +117,7 @@ def drop_previews(events: list[Event], texts: Sequence[str]) -> list[Event]:
     last_heading: dict[str, int] = {}
     for e in events:
         if e.at_start:
-            text = texts[e.para]
+            text = paras[e.para].text
             m = _HEADING_TITLE_END.search(text, e.marker.end)
             title = text[e.marker.end : m.start() if m else len(text)].strip(_TITLE_TRIM)
             if len(title) >= MIN_PREVIEW_TITLE:
@@ -122,7 +127,7 @@ def drop_previews(events: list[Event], texts: Sequence[str]) -> list[Event]:
     out: list[Event] = []
     for k, e in enumerate(events):
         if not e.at_start:
-            text = texts[e.para]
+            text = paras[e.para].text
             stop = len(text)
             if k + 1 < len(events) and events[k + 1].para == e.para:
                 stop = events[k + 1].marker.start
@@ -132,6 +137,13 @@ def drop_previews(events: list[Event], texts: Sequence[str]) -> list[Event]:
                 continue
         out.append(e)
     return out
+
+
+def _clause_parent(text: str) -> str:
+    """The clause a multi-level number belongs to (5.2 for 5.2.1; a marker
+    with no dot inside, 一、 or （1）, belongs to none)."""
+    head, dot, _ = text.rstrip(".．").rpartition(".")
+    return head if dot and head[-1:].isdigit() else ""
 
 
 class TreeBuilder:
@@ -156,6 +168,10 @@ class TreeBuilder:
                 if carried is not None:
                     seconds.add(carried)
                     carried = None
+                if e.marker.ordinal == 2:
+                    # 这就是：第一，…。 then a paragraph 第二，…: the list goes on
+                    # as paragraphs, so its first item is one.
+                    seconds.add(self.table.style(e.marker.style).family)
                 continue
             fam = self.table.style(e.marker.style).family
             if e.marker.ordinal == 1 and fam not in seconds:
@@ -198,10 +214,16 @@ class TreeBuilder:
         return e.at_start and self.table.style(e.marker.style).heading
 
     def build(
-        self, events: list[Event], resets: frozenset[int] = frozenset()
+        self,
+        events: list[Event],
+        resets: frozenset[int] = frozenset(),
+        cut_out: frozenset[int] = frozenset(),
     ) -> tuple[list[Built], list[TreeWarning]]:
         """Build the tree. ``resets`` are paragraphs (annex labels) after which
-        every open series is closed: an appendix numbers from the top level."""
+        every open series is closed: an appendix numbers from the top level.
+        ``cut_out`` are paragraphs opening with a marker cut out of the line
+        before them (…。第一，…): a series member whose line holds them is
+        still a single paragraph of the text."""
         built: list[Built] = []
         pending = sorted(resets, reverse=True)
         warnings: list[TreeWarning] = []
@@ -243,7 +265,9 @@ class TreeBuilder:
             )
             if prev is not None:
                 fr.members = prev.members + 1
-                fr.single = prev.single and e.para == prev.para + 1
+                fr.single = prev.single and all(
+                    i in cut_out for i in range(prev.para + 1, e.para)
+                )
             stack.append(fr)
             if heading:
                 running_last[family] = ordinal
@@ -318,7 +342,10 @@ class TreeBuilder:
                 if heading:
                     if same:  # the same family restarts: a new series beside the old
                         j = same[-1] if stack[same[-1]].heading else same[0]
-                        if stack[j].ordinal == 1:
+                        before = built[stack[j].node].event.marker.text
+                        if _clause_parent(before) != _clause_parent(mk.text):
+                            pass  # 5.2.1 after 5.1.5: the number says a new parent
+                        elif stack[j].ordinal == 1:
                             warn("duplicate", f"{mk.text} repeats ordinal 1", e)
                         else:
                             warn("series-restart", f"{mk.text} starts its numbering again", e)
