@@ -175,9 +175,9 @@ def iso_date(m: re.Match[str]) -> str | None:
 
 
 class _Reader:
-    def __init__(self, original: str) -> None:
+    def __init__(self, original: str, lines: list[int] | None = None) -> None:
         self.original = original
-        self.lines = line_starts(original)
+        self.lines = line_starts(original) if lines is None else lines
         self.found: dict[str, MetaField] = {}
         self.weak_date: MetaField | None = None
 
@@ -408,10 +408,14 @@ FIELDS = tuple(SpeechMetadata.model_fields)
 
 
 def read_metadata(
-    original: str, span: Span, title_span: Span | None, preamble: list[Block]
+    original: str, span: Span, title_span: Span | None, preamble: list[Block],
+    lines: list[int] | None = None,
 ) -> SpeechMetadata:
-    """The facts a speech's title, preamble and closing lines state."""
-    r = _Reader(original)
+    """The facts a speech's title, preamble and closing lines state.
+    ``lines``: the line starts of ``original`` (:func:`line_starts`), when
+    the caller has them: a compilation of many speeches would otherwise
+    count the lines of the whole text once per speech."""
+    r = _Reader(original, lines)
     # The head's lines: its blocks but the label and any table of contents
     # (which say nothing about the speech), and the title.
     regions = [(b.span.start, b.span.end) for b in preamble if b.kind not in ("contents", "label")]

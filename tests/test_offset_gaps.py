@@ -44,3 +44,23 @@ def test_joined_numbered_lines_do_not_search_the_map_per_digit(
     (node,) = [n for _, n in parse(text).walk()]  # one heading over the joined lines
     assert node.title.startswith("参会代表1000.参会代表名单1001.")
     assert calls[0] < 100  # was 64,000: two searches per digit of every line
+
+
+def test_many_speeches_count_the_lines_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """read_metadata counted the lines of the whole text again for every
+    speech: quadratic in a compilation (contents_speeches: 2 MB in over 200 s)."""
+    from speechtree import metadata, offsets
+
+    calls = [0]
+
+    def counting(text: str) -> list[int]:
+        calls[0] += 1
+        return offsets.line_starts(text)
+
+    monkeypatch.setattr(metadata, "line_starts", counting)
+    text = "\n".join(
+        f"在第{i}次会议上的讲话\n同志们：\n一、总体要求\n正文。\n二、主要任务\n正文。"
+        for i in range(300)
+    )
+    doc = parse(text)
+    assert len(doc.speeches) > 100 and calls[0] == 0
