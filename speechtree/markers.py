@@ -335,8 +335,8 @@ class Recognizer:
             return False  # 4、5月份
         if mk.style == "cn_dun" and nxt and nxt in _N:
             after = text[mk.end + 1 : mk.end + 2]
-            if not after or after in _N or after in "、等月个次级倍":
-                return False  # 一、二等奖, 三、四月份
+            if not after or after in _N or after in "、等月个次级倍线类档":
+                return False  # 一、二等奖, 三、四月份, 一、二线城市
         if mk.style == "arabic_dot" and nxt in ("%", "％"):
             return False
         if mk.style == "di_comma" and mk.text[-1] == "、" and (nxt == "第" or nxt in _N):

@@ -54,6 +54,8 @@ from .tree import Built, Event, TreeBuilder, drop_previews
 
 _HEADING_END = re.compile(r"[。！？]")
 _ITEM_END = re.compile(r"[。；！？]")
+#: The longest paragraph after its marker that is a heading and nothing else.
+_TITLE_ONLY_MAX = 30
 _WS = " \t\r\n\u3000\u00a0\u2003"
 
 
@@ -388,7 +390,11 @@ class _Parser:
             lead_in = i > 0 and paras[i - 1].text[-1] == "："
             text = paras[i].text
             if lead is not None and not lead.is_label:
-                events.append(Event(i, lead, True, lead_in, ends_lead_in=text[-1] == "："))
+                events.append(Event(
+                    i, lead, True, lead_in, ends_lead_in=text[-1] == "：",
+                    title_only=len(text) - lead.end <= _TITLE_ONLY_MAX
+                    and _HEADING_END.search(text, lead.end) is None,
+                ))
                 start = lead.end
             for mk in inline(text, start):
                 events.append(Event(i, mk, False, lead_in, _own_lead_in(text, mk.start)))

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .grammar import chinese_numeral
 from .markers import Marker, Recognizer
 from .normalize import WIDE, Normalized
 from .offsets import OffsetMap
@@ -169,6 +170,8 @@ def raw_paragraphs(nt: Normalized, rec: Recognizer) -> list[Para]:
             seg_start = pos
             if WIDE in line:
                 for g in _GAP_RUN.finditer(norm, pos, end):
+                    if not bounds and _clause_number_before(rec, norm, seg_start, g.start(), end):
+                        continue  # 7.3　 核电厂文件更新: the number and its title
                     if WIDE in g.group():
                         bounds.append((seg_start, g.start()))
                         seg_start = g.end()
@@ -183,6 +186,17 @@ def raw_paragraphs(nt: Normalized, rec: Recognizer) -> list[Para]:
             blank = False
         pos = end + 1
     return out
+
+
+def _clause_number_before(rec: Recognizer, norm: str, a: int, gap: int, end: int) -> bool:
+    """Is ``norm[a:gap]`` a clause number alone (5, 5.1, 5.1.1), whose gap
+    before its title (7.3　 文件更新, a U+3000 and a space) is no paragraph
+    break?"""
+    head = norm[a:gap].strip(" " + WIDE)
+    if not head or len(head) > 12:
+        return False
+    mk = rec.leading_before_space(norm[a:end])
+    return mk is not None and mk.style.startswith("decimal") and mk.end == len(head)
 
 
 def _is_marker_only(rec: Recognizer, p: Para) -> bool:
@@ -371,8 +385,30 @@ def _run_in_after_stop(rec: Recognizer, text: str, seg: int) -> int | None:
         scanned = mk.start
         if (mk.style, mk.ordinal - 1) in seen:
             continue
+        if mk.style == "di_topic" and mk.text[-1] == "，" and _counted_before(text, seg, mk):
+            continue  # …。第一个阶段，…。第二个阶段，…: counted nouns of running text
         return stop_m.end()
     return None
+
+
+#: How far back a paragraph is searched for the member before a counted noun.
+_COUNTED_REACH = 2000
+
+
+def _counted_before(text: str, seg: int, mk: Marker) -> bool:
+    """Does the member before the counted noun ``mk`` (第一个阶段， before
+    第二个阶段，) stand earlier in the paragraph? A first counted noun inside a
+    paragraph is running text (a heading there only continues a count), and
+    the nouns that count on from it are the same running text. (A bare
+    第一个，…第二个， counts items, as 第一，… does.)"""
+    assert mk.ordinal is not None
+    head = mk.text.rstrip("，")
+    written = chinese_numeral(mk.ordinal)
+    i = head.find(written)
+    if i < 0 or len(head) - i - len(written) < 2:
+        return False  # 第一个，…第二个， with no noun: an enumeration
+    before = head[:i] + chinese_numeral(mk.ordinal - 1) + head[i + len(written) :]
+    return text.find(before, max(seg, mk.start - _COUNTED_REACH), mk.start) >= 0
 
 
 def _trailing_heading(rec: Recognizer, text: str, seg: int = 0) -> int | None:

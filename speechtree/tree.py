@@ -35,6 +35,9 @@ class Event(NamedTuple):
     #: The marker's own paragraph ends with a colon (（六）…抄录几段如下：):
     #: the paragraphs after it are what it introduces.
     ends_lead_in: bool = False
+    #: The paragraph holds its heading and nothing else (（一）金融): a
+    #: sub-heading, not a numbered paragraph with a body.
+    title_only: bool = False
 
 
 @dataclass(slots=True)
@@ -210,6 +213,27 @@ class TreeBuilder:
         ):
             del stack[stack.index(h) :]
 
+    def _hoists(self, stack: list[_Frame], j: int, built: list[Built], e: Event) -> bool:
+        """Does the member ``e`` going on the series at ``stack[j]`` take the
+        sub-heading right above as its parent, instead of returning beside it?
+
+        Only a title-only heading of a style above the member's in the
+        conventional order (（一） above 1.), opened as the last member's only
+        child so far: the order of appearance alone put it there."""
+        if len(stack) != j + 2:
+            return False
+        hf = stack[j + 1]
+        hb = built[hf.node]
+        style = self.table.style
+        return (
+            hf.heading
+            and hb.event.title_only
+            and not hb.children
+            and hb.parent == stack[j].node
+            and e.at_start
+            and style(hf.style).rank < style(e.marker.style).rank
+        )
+
     def _is_heading(self, e: Event) -> bool:
         return e.at_start and self.table.style(e.marker.style).heading
 
@@ -332,6 +356,22 @@ class TreeBuilder:
                 continue
 
             cont = next((j for j in same if stack[j].ordinal + 1 == k), None)
+            if cont is not None and heading and self._hoists(stack, cont, built, e):
+                # 4. （一）金融 5.: paragraph numbers run through a sub-heading
+                # that the order put under 4.; the count says it holds 5.
+                prev = stack[cont]
+                hf = stack[cont + 1]
+                hb, jb = built[hf.node], built[prev.node]
+                jb.children.remove(hf.node)
+                hb.parent, hb.level = jb.parent, jb.level
+                if jb.parent is not None:
+                    built[jb.parent].children.append(hf.node)
+                hf.level = jb.level
+                del stack[cont:]
+                stack.append(hf)
+                add(e, k, hf, True, fam, prev)
+                runs.add(fam)
+                continue
             if cont is not None:
                 prev = stack[cont]
                 parent = pop_to(cont)

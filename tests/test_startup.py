@@ -91,3 +91,8 @@ def test_parse_with_warnings_builds_no_pydantic_validator(tmp_path: Path) -> Non
     loaded = _modules_after("parse", str(gap))
     assert "speechtree.lint" in loaded  # the warning was read
     assert "importlib.metadata" not in loaded
+
+
+def test_parse_reads_the_grammar_without_importlib_resources() -> None:
+    loaded = _modules_after("parse", str(SMALL))
+    assert "importlib.resources" not in loaded
