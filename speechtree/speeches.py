@@ -123,8 +123,17 @@ def is_date_line(text: str) -> bool:
     return len(text) <= 48 and _DATE_LINE.fullmatch(text) is not None
 
 
+#: A scrape's date and time before its source: 2024-04-15 10:02　来源：…
+_STAMP = re.compile(
+    r"[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}(?:[0-9]{1,2}[:：][0-9]{2}(?:[:：][0-9]{2})?)?"
+)
+
+
 def _is_source_line(text: str) -> bool:
-    return len(text) <= 80 and _SOURCE_LINE.match(text) is not None
+    if len(text) > 80:
+        return False
+    stamp = _STAMP.match(text)
+    return _SOURCE_LINE.match(text, stamp.end() if stamp else 0) is not None
 
 
 def _is_body(p: Para) -> bool:
