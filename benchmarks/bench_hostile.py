@@ -90,19 +90,36 @@ DIFF_SHAPES: dict[str, Callable[[int], str]] = {
 }
 
 
+#: Shapes timed for ``speechtree diff`` of two documents: every title of a
+#: long stretch reworded and every marker of another style, so that only the
+#: similar-title pass can pair them.
+DIFF_PAIR_SHAPES: dict[str, tuple[Callable[[int], str], Callable[[int], str]]] = {
+    "diff_reworded": (
+        lambda size: _grow(lambda i: f"{i % 999 + 1}.第{i}项工作安排", size, "\n"),
+        lambda size: _grow(lambda i: f"（{i % 999 + 1}）第{i}项工作部署", size, "\n"),
+    ),
+}
+
+
 def _one(shape: str, size: int) -> None:
     """Child: build the input, parse it, print seconds and peak RSS as JSON."""
     from speechtree import ParseOptions, parse
     from speechtree.diff import diff
 
-    text = (SHAPES.get(shape) or DIFF_SHAPES[shape])(size)
+    pair = DIFF_PAIR_SHAPES.get(shape)
+    text = pair[0](size) if pair else (SHAPES.get(shape) or DIFF_SHAPES[shape])(size)
     nbytes = len(text.encode())
     parse("一、预热\n（一）预热。")  # load the grammar outside the timing
+    opts = ParseOptions(max_nodes=10**9)  # the cost, not the limit
     c = time.process_time()
-    doc = parse(text, options=ParseOptions(max_nodes=10**9))  # the cost, not the limit
+    doc = parse(text, options=opts)
     if shape in DIFF_SHAPES:
         c = time.process_time()
         diff(doc, doc)
+    elif pair:
+        other = parse(pair[1](size), options=opts)
+        c = time.process_time()
+        diff(doc, other)
     cpu = time.process_time() - c
     nodes = sum(1 for _ in doc.walk())
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -113,7 +130,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="1,5,20", help="sizes in MB, comma-separated")
     ap.add_argument(
-        "--shapes", default=",".join([*SHAPES, *DIFF_SHAPES]), help="which shapes, comma-separated"
+        "--shapes", default=",".join([*SHAPES, *DIFF_SHAPES, *DIFF_PAIR_SHAPES]),
+        help="which shapes, comma-separated",
     )
     ap.add_argument("--budget", type=float, default=120.0, help="seconds per parse at most")
     ap.add_argument("--one", nargs=2, metavar=("SHAPE", "BYTES"), help=argparse.SUPPRESS)
@@ -123,8 +141,10 @@ def main() -> None:
         return
 
     sizes = [float(s) for s in args.sizes.split(",")]
-    print(f"{'shape':<14}{'MB':>6}{'nodes':>10}{'CPU s':>10}{'s/MB':>8}{'RSS MB':>9}")
+    print(f"{'shape':<19}{'MB':>5}{'nodes':>10}{'CPU s':>10}{'s/MB':>8}{'RSS MB':>9}"
+          f"{'growth':>9}")
     for shape in args.shapes.split(","):
+        first: dict[str, float] = {}
         for mb in sizes:
             cmd = [sys.executable, __file__, "--one", shape, str(int(mb * MB))]
             try:
@@ -132,16 +152,23 @@ def main() -> None:
                     cmd, capture_output=True, text=True, check=True, timeout=args.budget
                 )
             except subprocess.TimeoutExpired:
-                print(f"{shape:<14}{mb:>6g}   over the {args.budget:g} s budget, larger skipped")
+                print(f"{shape:<19}{mb:>5g}   over the {args.budget:g} s budget, larger skipped")
                 break
             except subprocess.CalledProcessError as exc:
-                print(f"{shape:<14}{mb:>6g}   failed: {exc.stderr.strip().splitlines()[-1]}")
+                print(f"{shape:<19}{mb:>5g}   failed: {exc.stderr.strip().splitlines()[-1]}")
                 break
             r = json.loads(out.stdout)
             real_mb = r["bytes"] / MB
+            # Time over the time at the first size, for the size ratio shown:
+            # linear code gives the size ratio (10 from 2 to 20 MB).
+            first = first or r
+            growth = (
+                f"{r['cpu'] / max(first['cpu'], 1e-9):>6.1f} (x{r['bytes'] / first['bytes']:.0f})"
+                if r is not first else ""
+            )
             print(
-                f"{shape:<14}{real_mb:>6.1f}{r['nodes']:>10}{r['cpu']:>10.2f}"
-                f"{r['cpu'] / real_mb:>8.2f}{r['rss_mb']:>9.0f}",
+                f"{shape:<19}{real_mb:>5.1f}{r['nodes']:>10}{r['cpu']:>10.2f}"
+                f"{r['cpu'] / real_mb:>8.2f}{r['rss_mb']:>9.0f}{growth:>13}",
                 flush=True,
             )
 

@@ -1,6 +1,15 @@
 """Memory: peak RSS of a batch of 10,000 small files, per worker and in the parent.
 
     python benchmarks/memory.py [--files 10000] [--jobs 2]
+    python benchmarks/memory.py --hostile
+
+--hostile measures instead the two inputs that cost the most memory and
+output per input byte (docs/reliability.md, Limits): 1 MB of 一是甲二是乙 (a
+chain 100 levels deep) and 3 MB of 一、 lines (a node every 7 bytes). Each is
+parsed, then rendered as `parse -f json` does (compact JSON when indented
+JSON is refused), in a child process; printed: peak RSS above the process before the parse, per
+input MB and per node, and the JSON size per input byte, against the bounds
+the docs give.
 
 Cuts the corpus into --files small speeches (a few KB each, at line breaks)
 in a temporary folder, then runs convert_folder() (what `speechtree batch`
@@ -61,11 +70,64 @@ def measure(src: Path, out: Path, jobs: int) -> dict[str, int]:
     return result
 
 
+HOSTILE_CHILD = """
+import json, resource, sys
+from speechtree import LimitError, parse
+from speechtree.render import render_json_bytes
+unit, mb = sys.argv[1], float(sys.argv[2])
+text = unit * (int(mb * 1024 * 1024) // len(unit.encode()))
+def rss():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+before = rss()
+doc = parse(text)
+nodes = sum(1 for _ in doc.walk())
+parsed = rss()
+try:  # what `parse -f json` holds: the outline and its JSON
+    out, kind = render_json_bytes(doc), "indented"
+except LimitError:  # (what it refuses: too deep to indent)
+    out, kind = doc.to_json_bytes(indent=False), "compact"
+print(json.dumps({"bytes": len(text.encode()), "nodes": nodes, "before": before,
+                  "parsed": parsed, "written": rss(), "json": len(out), "kind": kind}))
+"""
+
+#: The bounds docs/reliability.md gives (Limits): peak memory of a parse per
+#: node of its outline, and the JSON written per byte of input.
+MAX_KB_PER_NODE = 4.0
+MAX_JSON_PER_BYTE = 128
+
+HOSTILE = (("一是甲二是乙 (100 levels)", "一是甲二是乙", 1.0), ("一、 lines", "一、\n", 3.0))
+
+
+def hostile() -> None:
+    ok = True
+    for name, unit, mb in HOSTILE:
+        proc = subprocess.run([sys.executable, "-c", HOSTILE_CHILD, unit, str(mb)],
+                              capture_output=True, text=True, check=True)
+        r = json.loads(proc.stdout)
+        in_mb = r["bytes"] / 2**20
+        parse_mb = r["parsed"] - r["before"]
+        peak_mb = r["written"] - r["before"]
+        kb_node = peak_mb * 1024 / r["nodes"]
+        per_byte = r["json"] / r["bytes"]
+        ok &= kb_node <= MAX_KB_PER_NODE and per_byte <= MAX_JSON_PER_BYTE
+        print(f"{name:<26} {in_mb:4.1f} MB, {r['nodes']:>7} nodes: parse +{parse_mb:5.0f} MB "
+              f"({parse_mb / in_mb:4.0f} MB per input MB), with JSON +{peak_mb:5.0f} MB "
+              f"({kb_node:.2f} KB per node); {r['kind']} JSON {r['json'] / 2**20:5.0f} MB "
+              f"({per_byte:.0f} bytes per input byte)")
+    print(f"bounds: <= {MAX_KB_PER_NODE} KB per node, <= {MAX_JSON_PER_BYTE} bytes of JSON per "
+          f"input byte: {'met' if ok else 'NOT met'}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--files", type=int, default=10_000)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--hostile", action="store_true",
+                    help="the two inputs that cost the most memory and output per byte")
     args = ap.parse_args()
+    if args.hostile:
+        hostile()
+        return
     with tempfile.TemporaryDirectory() as tmp:
         small, big = Path(tmp) / "small", Path(tmp) / "big"
         make_files(small, args.files // 10)

@@ -26,6 +26,7 @@ from .lint import CODES, Diagnostic, UnknownCodeError, lint, select_rules
 from .models import Document
 from .options import DEFAULT_MAX_BYTES, ParseOptions
 from .parser import parse, parse_file
+from .printable import json_c1_escaped
 from .readers import DEFAULT_GLOB
 
 EXIT_FOUND = 1  # lint found problems / diff found differences
@@ -171,7 +172,7 @@ def lint_cmd(files: tuple[str, ...], fmt: str, pattern: str, select: tuple[str, 
         from .lint_report import sarif
 
         log = sarif(collected, version=__version__, ok=worst_error == EXIT_OK)
-        click.echo(orjson.dumps(log, option=orjson.OPT_INDENT_2).decode("utf-8"))
+        click.echo(json_c1_escaped(orjson.dumps(log, option=orjson.OPT_INDENT_2)).decode("utf-8"))
     if worst_error != EXIT_OK:
         sys.exit(worst_error)
     sys.exit(EXIT_FOUND if collected else EXIT_OK)

@@ -17,7 +17,7 @@ from .errors import SpeechtreeError
 from .models import json_schema, schema_problems
 from .options import DEFAULT_MAX_BYTES, ParseOptions
 from .parser import parse, parse_file
-from .render import RENDERERS, render, use_color
+from .render import RENDERERS, render, render_json_bytes, use_color
 
 
 @main.command("parse")
@@ -70,14 +70,20 @@ def parse_cmd(file: str, fmt: str, output: str, encoding: str | None, strict_dec
     # Decided once, so that click does not strip the colour FORCE_COLOR asked for.
     colored = use_color(color) if output == "-" else bool(color)
     try:
-        out = render(doc, fmt, with_text=with_text, color=colored)
+        out: str | bytes = (
+            render_json_bytes(doc, with_text=with_text) if fmt == "json"
+            else render(doc, fmt, with_text=with_text, color=colored)
+        )
     except SpeechtreeError as exc:  # (indented JSON too large for the tree's depth)
         _fail(where, exc.message, exc.exit_code)
     if output == "-":
         click.echo(out, nl=False, color=colored)
     else:
         try:
-            Path(output).write_text(out, encoding="utf-8")
+            if isinstance(out, bytes):
+                Path(output).write_bytes(out)
+            else:
+                Path(output).write_text(out, encoding="utf-8")
         except OSError as exc:
             _fail(output, f"cannot write: {exc.strerror or exc}", EXIT_OUTPUT)
 

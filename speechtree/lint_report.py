@@ -10,6 +10,7 @@ from urllib.parse import quote
 import orjson
 
 from .lint import RULES, Diagnostic
+from .printable import json_c1_escaped
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/speechtree/"
@@ -18,7 +19,7 @@ INFORMATION_URI = "https://pypi.org/project/speechtree/"
 def to_json(diags: Iterable[Diagnostic]) -> str:
     """What ``lint --format json`` prints: one list of diagnostics, indented."""
     dumped = [d.model_dump(mode="json") for d in diags]
-    return orjson.dumps(dumped, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+    return json_c1_escaped(orjson.dumps(dumped, option=orjson.OPT_INDENT_2)).decode("utf-8") + "\n"
 
 
 def _gh_data(text: str) -> str:

@@ -408,15 +408,13 @@ FIELDS = tuple(SpeechMetadata.model_fields)
 
 
 def read_metadata(
-    original: str,
-    span: Span,
-    title_span: Span | None,
-    preamble: list[Block],
+    original: str, span: Span, title_span: Span | None, preamble: list[Block],
     lines: list[int] | None = None,
 ) -> SpeechMetadata:
     """The facts a speech's title, preamble and closing lines state.
-    ``lines`` are the line starts of ``original`` when the caller has them
-    (the parser does: finding them again per speech rescans the whole text)."""
+    ``lines``: the line starts of ``original`` (:func:`line_starts`), when
+    the caller has them: a compilation of many speeches would otherwise
+    count the lines of the whole text once per speech."""
     r = _Reader(original, lines)
     # The head's lines: its blocks but the label and any table of contents
     # (which say nothing about the speech), and the title.

@@ -17,6 +17,8 @@ from pydantic import (
     model_validator,
 )
 
+from .printable import json_c1_escaped
+
 if TYPE_CHECKING:
     import pandas
 
@@ -268,7 +270,7 @@ class Document(BaseModel):
         # Every field is str, int, bool, None, list or a model, so a model's
         # fields, in their order, are what model_dump() would give
         # (tests/test_schema.py holds them equal) without building its serialiser.
-        return orjson.dumps(self, default=_fields, option=opt)
+        return json_c1_escaped(orjson.dumps(self, default=_fields, option=opt))
 
     def to_yaml(self) -> str:
         from .yaml_io import dump  # local import: YAML loads only when asked for

@@ -104,6 +104,19 @@ class OffsetMap:
             return self._src[k] + (i - self._out[k]) + 1
         return self._src[k] + self._src_len[k]
 
+    def gaps(self) -> set[int]:
+        """Derived offsets ``i`` where source text was left out just before
+        character ``i`` (``start(i) > end(i - 1)``): only where a piece begins,
+        so found once per piece rather than by two searches per offset."""
+        out: set[int] = set()
+        for k in range(1, len(self._out)):
+            prev_end = self._src[k - 1] + (
+                self._out[k] - self._out[k - 1] if self._ident[k - 1] else self._src_len[k - 1]
+            )
+            if self._src[k] > prev_end:
+                out.add(self._out[k])
+        return out
+
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Source range covering derived range ``[start, end)`` (``end > start``)."""
         return self.start(start), self.end(end - 1)

@@ -486,9 +486,8 @@ class _Parser:
             title_span=speech_title_span,
             span=span,
             # The metadata stage reads the title, preamble and last lines.
-            metadata=read_metadata(
-                ctx.original, span, speech_title_span, preamble, ctx.line_starts
-            ),
+            metadata=read_metadata(ctx.original, span, speech_title_span, preamble,
+                                   ctx.line_starts),
             preamble=preamble,
             sections=roots,
         )

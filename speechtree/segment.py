@@ -536,13 +536,17 @@ def _split_continuing(
     start = lead.end if lead is not None else 1
     positions = (m.start() for m in _start_points(rec).finditer(text, max(1, start)))
     annexes = _glued_annexes(text, start)
+    # Where text was taken out (the line break of joined lines, a space): one
+    # pass over the map, not two searches in it per candidate (a long joined
+    # paragraph of numbered lines has a candidate at every digit).
+    gaps = p.pmap.gaps() if p.pmap is not None else ()
     for i in positions:
         if i >= len(text):
             continue
         while annexes and annexes[0][0] < i:
             cands.append(annexes.pop(0))
         prev = text[i - 1]
-        glued = prev in _GLUE_AFTER or (p.pmap is not None and p.norm_start(i) > p.norm_end(i - 1))
+        glued = prev in _GLUE_AFTER or i in gaps
         before = cands[-1] if cands else (0, lead, lead_fam) if lead_fam is not None else None
         run_in = (
             not glued and before is not None and _in_title(text, before[1], i)  # type: ignore[arg-type]

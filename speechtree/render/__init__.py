@@ -79,3 +79,10 @@ def render(doc: Document, fmt: str, **options: Any) -> str:
     except KeyError:
         raise ValueError(f"unknown format {fmt!r}; known: {', '.join(RENDERERS)}") from None
     return fn(doc, **options)
+
+
+def render_json_bytes(doc: Document, *, with_text: bool = False) -> bytes:
+    """``render(doc, "json")`` as UTF-8 bytes, made once: a large outline's
+    JSON as a ``str`` costs up to twice its size again, and its encoding for
+    output a third copy (3 MB of 一、 lines: 292 MB of JSON, 0.9 GB more)."""
+    return _with_source_text(doc, with_text).to_json_bytes() + b"\n"

@@ -10,6 +10,7 @@ from typing import Any
 
 from .. import offsets
 from ..models import Document, Node
+from ..printable import references
 from .names import speech_name
 
 
@@ -27,14 +28,16 @@ class _Target:
 def _esc(text: str) -> str:
     """Escape for element content. A CR is written as a character reference
     because HTML parsing would otherwise turn CR and CRLF into LF, and the
-    text pane must hold exactly the characters the offsets count."""
-    out = html.escape(text, quote=False).replace("\r", "&#13;")
+    text pane must hold exactly the characters the offsets count. Other
+    controls are written as references too: the page holds the same
+    characters, and the file none raw (``-f html`` may go to a terminal)."""
+    out = references(html.escape(text, quote=False)).replace("\r", "&#13;")
     # NUL cannot survive HTML parsing at all; U+FFFD keeps the length.
     return out.replace("\0", "\ufffd")
 
 
 def _attr(text: str) -> str:
-    return html.escape(text, quote=True)
+    return references(html.escape(text, quote=True))
 
 
 def _targets(doc: Document) -> list[_Target]:

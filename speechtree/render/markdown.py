@@ -7,6 +7,7 @@ from typing import Any
 import regex
 
 from ..models import Block, Document, Node, Speech
+from ..printable import printable
 from .names import speech_name
 
 # Characters that start inline constructs in CommonMark (emphasis, links, raw
@@ -24,12 +25,15 @@ _INDENT = "  "
 
 
 def escape(text: str) -> str:
-    """Escape ``text`` so CommonMark shows it literally on one line."""
-    return _INLINE_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """Escape ``text`` so CommonMark shows it literally on one line. Control
+    characters are shown as in the terminal views (``\\x1b``): Markdown has no
+    form that renders them (renderers turn a reference to one into U+FFFD),
+    and the file is often printed to a terminal."""
+    return _INLINE_SPECIAL.sub(r"\\\1", printable(" ".join(text.split())))
 
 
 def _escape_line(line: str) -> str:
-    out = _INLINE_SPECIAL.sub(r"\\\1", line.strip())
+    out = _INLINE_SPECIAL.sub(r"\\\1", printable(line.strip()))
     m = _BLOCK_START.match(out)
     if m:
         # Escape the opener itself; for "1." the dot is what makes it a list.
