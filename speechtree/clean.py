@@ -44,8 +44,15 @@ def _denoise(raw: str) -> str:
 
 
 def _join_lines(text: str, sep: str) -> str:
-    *lines, last = _BREAK.split(text)
-    return sep.join([*(line.rstrip(WHITESPACE) for line in lines), last])
+    if "\r" in text:
+        *lines, last = _BREAK.split(text)
+        return sep.join([*(line.rstrip(WHITESPACE) for line in lines), last])
+    # Without CRs, the same in str methods (about half the time of the split):
+    # a break takes the whitespace after it, blank lines included, so the
+    # inner lines are stripped and the blank ones dropped.
+    first, *inner, last = text.split("\n")
+    kept = [s for s in (line.strip(WHITESPACE) for line in inner) if s]
+    return sep.join([first.rstrip(WHITESPACE), *kept, last.lstrip(WHITESPACE)])
 
 
 def clean_text(raw: str) -> str:

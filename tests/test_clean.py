@@ -111,3 +111,24 @@ def test_no_corpus_title_keeps_a_space_between_han(corpus_dir: Path) -> None:
         titles = [sp.title for sp in doc.speeches] + [n.title for _, n in doc.walk()]
         bad = [t for t in titles if between.search(t)]
         assert bad == [], f.name
+
+
+def test_join_lines_without_cr_agrees_with_the_break_split() -> None:
+    """The str-method path of _join_lines (no CR) against the regex split it
+    stands in for: a break takes all whitespace after it, blank lines too."""
+    import itertools
+
+    from speechtree.clean import _BREAK, _join_lines
+    from speechtree.whitespace import WHITESPACE
+
+    def reference(text: str, sep: str) -> str:
+        *lines, last = _BREAK.split(text)
+        return sep.join([*(line.rstrip(WHITESPACE) for line in lines), last])
+
+    alphabet = ["中", "a", "\n", " ", "\u3000", "\x1c", "\u2028"]
+    for n in range(1, 6):
+        for chars in itertools.product(alphabet, repeat=n):
+            text = "".join(chars)
+            if "\n" in text:
+                for sep in ("", "\n"):
+                    assert _join_lines(text, sep) == reference(text, sep), (text, sep)
