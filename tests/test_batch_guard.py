@@ -4,14 +4,13 @@ like the failure log, a full disk, a second batch at once, a killed batch."""
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import random
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import orjson
@@ -66,22 +65,15 @@ def test_an_input_folder_named_like_the_failure_log(tmp_path: Path) -> None:
     assert not list(out.rglob(".speechtree-*"))
 
 
-def test_a_full_disk_while_writing_the_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_disk_while_writing_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, full_disk: Callable[[int], None]
+) -> None:
     src = tmp_path / "in"
     src.mkdir()
     for i in range(6):
         (src / f"b{i}.txt").write_bytes(b"\x00\x01\x02\x03" * 100)  # binary: each fails
     out = tmp_path / "out"
-    real_write = os.write
-    calls = [0]
-
-    def full_disk(fd: int, data: bytes) -> int:
-        calls[0] += 1
-        if calls[0] > 2:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_write(fd, data)
-
-    monkeypatch.setattr(os, "write", full_disk)
+    full_disk(2)
     summary = convert_folder(src, out, jobs=1)
     monkeypatch.undo()
     assert summary.failed == 6
@@ -209,34 +201,6 @@ def test_sigkill_at_random_points_then_skip_existing(tmp_path: Path) -> None:
         subprocess.run([*cmd, str(out), "--skip-existing"], check=True)
         assert _tree(out) == want, f"run {run}"
         assert not list(out.rglob("*.tmp")), f"run {run}"
-
-
-def test_a_full_disk_while_writing_the_log_of_a_table(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A table of texts keeps the same failure-log guarantee as a folder."""
-    from speechtree.batch_texts import convert_table
-
-    table = tmp_path / "t.csv"
-    table.write_text("ID,Text\n" + "".join(f"r{i},\n" for i in range(6)), encoding="utf-8")
-    out = tmp_path / "out"
-    real_write = os.write
-    calls = [0]
-
-    def full_disk(fd: int, data: bytes) -> int:
-        calls[0] += 1
-        if calls[0] > 2:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_write(fd, data)
-
-    monkeypatch.setattr(os, "write", full_disk)
-    summary = convert_table(table, out, text_column="Text", id_columns=["ID"], jobs=1)
-    monkeypatch.undo()
-    assert summary.failed == 6
-    lines = (out / ERRORS_FILE).read_bytes().splitlines()
-    assert len(lines) == 2 and all(orjson.loads(x)["error"] == "InputError" for x in lines)
-    assert "incomplete: 4 failure(s) could not be recorded" in summary.log_error
-    assert not list(out.rglob(".speechtree-*"))
 
 
 def test_a_table_batch_rechecks_the_output_folder_under_the_lock(

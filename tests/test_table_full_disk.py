@@ -145,7 +145,7 @@ def test_write_table_raises_on_a_full_disk(
 
 
 def test_a_full_disk_while_writing_the_failure_log_of_a_table_of_texts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, full_disk: Callable[[int], None]
 ) -> None:
     """convert_table wrote its _errors.jsonl with a plain file: a full disk
     crashed the batch. It now keeps the log of convert_folder."""
@@ -153,15 +153,7 @@ def test_a_full_disk_while_writing_the_failure_log_of_a_table_of_texts(
     texts.write_bytes(b"".join(orjson.dumps({"id": "same", "text": SPEECH}) + b"\n"
                                for _ in range(4)))  # three id clashes: three failures
     out = tmp_path / "out"
-    real_write, calls = os.write, [0]
-
-    def full_disk(fd: int, data: bytes) -> int:
-        calls[0] += 1
-        if calls[0] > 1:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_write(fd, data)
-
-    monkeypatch.setattr(os, "write", full_disk)
+    full_disk(1)
     summary = convert_table(texts, out, text_column="text", id_columns=["id"], jobs=1)
     monkeypatch.undo()
     assert (summary.written, summary.failed) == (1, 3)
