@@ -32,6 +32,20 @@ _ANY_PUNCT = re.compile(r"[，。！？；：、]")
 _RUN_IN_AFTER_STOP = frozenset({"cn_dun", "di_comma", "di_topic", "di_part"})
 #: A full stop followed by a character those styles can start with.
 _STOP_BEFORE_RUN_IN = re.compile(r"[。！？](?=[一二三四五六七八九十第])")
+#: The same, one pattern per full stop, to say whether a paragraph holds any:
+#: a pattern that opens with one plain character is searched about ten times
+#: faster than one that opens with a class (a class test per character).
+_EACH_STOP_BEFORE_RUN_IN = tuple(
+    (stop, re.compile(stop + "(?=[一二三四五六七八九十第])")) for stop in "。！？"
+)
+
+
+def _has_stop_before_run_in(text: str) -> bool:
+    return any(
+        stop in text and rx.search(text) is not None for stop, rx in _EACH_STOP_BEFORE_RUN_IN
+    )
+
+
 #: A full stop followed by a character any heading can start with.
 _STOP_BEFORE_MARKER = re.compile(r"[。！？](?=[（第①-⑳㉑-㉟㊱-㊿0-9一二三四五六七八九十])")
 _CLAUSE_END = re.compile(r"[。！？；，]")
@@ -292,7 +306,7 @@ def split_run_ins(rec: Recognizer, paras: list[Para]) -> list[Para]:
         # part of the second, so one search of the whole text says it.)
         if (
             _STOP_BEFORE_MARKER.search(text, len(text) - 52) is None
-            and _STOP_BEFORE_RUN_IN.search(text) is None
+            and not _has_stop_before_run_in(text)
         ) and (lead is None or lead.is_label or not _run_in_room(text, lead)):
             out.append(p)  # most paragraphs: nothing that could split them
         else:
