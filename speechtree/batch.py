@@ -39,7 +39,14 @@ from . import readers, yaml_io
 from .decode import read_limited
 from .errors import InputError, SpeechtreeError, TimeLimitError, display_path
 from .grammar import chinese_numeral
-from .guard import TEMP_PREFIX, TEMP_SUFFIX, locked_folder, remove_leftovers, worker_init
+from .guard import (
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
+    locked_folder,
+    remove_leftovers,
+    worker_init,
+    write_atomic,
+)
 from .models import Document
 from .options import DEFAULT_OPTIONS, ParseOptions
 from .parser import parse
@@ -626,20 +633,7 @@ def _inside(path: str, root: str) -> bool:
 
 
 def _write_atomic(target: str, data: bytes) -> None:
-    """Write ``data`` to ``target`` via a temporary file in the same folder
-    and a rename, so an interrupted run never leaves half a file."""
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, OUTPUT_MODE)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomic(target, data, mode=OUTPUT_MODE)
 
 
 def _load_existing(path: str, fmt: str) -> Document:

@@ -22,6 +22,27 @@ TEMP_PREFIX = ".speechtree-"
 TEMP_SUFFIX = ".tmp"
 
 
+def write_atomic(target: str | os.PathLike[str], data: bytes, *, mode: int | None = None) -> None:
+    """Write ``data`` to ``target`` through a temporary file in the same folder
+    and a rename, so an interrupted run never leaves half a file; ``mode``:
+    the file's permissions (default: mkstemp's 0600)."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
 class FolderLockedError(SpeechtreeError):
     """Another batch is writing into the same output folder."""
 
