@@ -92,7 +92,7 @@ def remove_leftovers(root: str) -> int:
 _WATCH_EVERY = 0.2
 
 
-def worker_init(parent: int) -> None:
+def worker_init(parent: int | None) -> None:
     """Initializer of each batch worker: end the worker when the batch
     process dies (even by SIGKILL, which runs no clean-up in the parent).
 
@@ -105,7 +105,11 @@ def worker_init(parent: int) -> None:
     collector never walks those objects or copies their pages."""
     gc.freeze()
     # ``parent`` comes from the batch process itself: a worker that starts
-    # after its parent died already has another one.
+    # after its parent died already has another one. None: the worker comes
+    # from a fork server (batch._pool_context), which is its parent and ends
+    # with the batch.
+    if parent is None:
+        parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
