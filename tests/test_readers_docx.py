@@ -262,7 +262,8 @@ def test_standard_with_numbering_styles(corpus_dir: Path) -> None:
     # The annexes: top-level divisions, their lists under them.
     annexes = speech.sections[7:]
     assert [("".join(n.marker.split()), n.title) for n in annexes] == [
-        ("附录A", "（资料性附录）安全要素关联矩阵"), ("附录B", "（资料性附录）核电厂PSR大纲的一般内容"),
+        ("附录A", "（资料性附录）安全要素关联矩阵"),
+        ("附录B", "（资料性附录）核电厂PSR大纲的一般内容"),
         ("附录C", "（资料性附录）收益成本分析的一般方法"),
     ]
     assert [n.marker for n in annexes[1].children] == [f"{c})" for c in "abcdefghi"]
