@@ -279,7 +279,7 @@ def join_broken_lines(rec: Recognizer, paras: list[Para]) -> list[Para]:
                 cur.ends_line
                 and nxt.starts_line
                 and not nxt.blank_before
-                and nxt.line == cur.end_line + 1
+                and nxt.line == (cur.last_line or cur.line) + 1  # (cur.end_line)
             ) or not _should_join(rec, cur, nxt, paras[i + 1] if i + 1 < n else None):
                 break
             # Joined once at the end: rebuilding the paragraph at every line
