@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import functools
 import gc
+import multiprocessing
+import multiprocessing.context
 import os
 import re
 import signal
@@ -39,7 +41,14 @@ from . import readers, yaml_io
 from .decode import read_limited
 from .errors import InputError, SpeechtreeError, TimeLimitError, display_path
 from .grammar import chinese_numeral
-from .guard import TEMP_PREFIX, TEMP_SUFFIX, locked_folder, remove_leftovers, worker_init
+from .guard import (
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
+    locked_folder,
+    remove_leftovers,
+    worker_init,
+    write_atomic,
+)
 from .models import Document
 from .options import DEFAULT_OPTIONS, ParseOptions
 from .parser import parse
@@ -201,9 +210,36 @@ def _new_pool(jobs: int) -> ProcessPoolExecutor:
     # the grammar): the cyclic collector then never walks those objects, which
     # costs time and, after a fork, copies every page it touches.
     # (and watches its parent, so that it ends when the batch is killed).
+    ctx = _pool_context()
+    # A forked worker watches this process; one from the fork server watches
+    # the server, which ends when this process does.
     return ProcessPoolExecutor(
-        max_workers=jobs, initializer=worker_init, initargs=(os.getpid(),)
+        max_workers=jobs, mp_context=ctx, initializer=worker_init,
+        initargs=(os.getpid() if ctx is None else None,),
     )
+
+
+def _threads() -> int:
+    """Threads of this process, native ones (pyarrow's pool, a web server's)
+    included where the system says (Linux)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
+def _pool_context() -> multiprocessing.context.BaseContext | None:
+    """How workers start: the platform's default (fork on Linux before Python
+    3.14: the workers inherit the imported parser for free), unless this
+    process already runs other threads. A fork then copies locks another
+    thread may hold, and the child can deadlock (Python 3.12 warns); workers
+    come from a fork server instead, one clean process that has imported the
+    parser once."""
+    if _threads() <= 1 or "forkserver" not in multiprocessing.get_all_start_methods():
+        return None
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])
+    return ctx
 
 
 def _chunked(items: Iterable[_T], size: Callable[[_T], int]) -> Iterator[list[_T]]:
@@ -626,20 +662,7 @@ def _inside(path: str, root: str) -> bool:
 
 
 def _write_atomic(target: str, data: bytes) -> None:
-    """Write ``data`` to ``target`` via a temporary file in the same folder
-    and a rename, so an interrupted run never leaves half a file."""
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, OUTPUT_MODE)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomic(target, data, mode=OUTPUT_MODE)
 
 
 def _load_existing(path: str, fmt: str) -> Document:

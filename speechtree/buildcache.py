@@ -128,21 +128,11 @@ def _read(path: Path, key: bytes) -> Any:
 
 
 def _write(path: Path, key: bytes, value: Any) -> None:
-    import tempfile  # (only on a miss)
+    from .guard import write_atomic  # (only on a miss: not at start-up)
 
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(_FORMAT + key + hashlib.sha256(payload).digest() + payload)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomic(path, _FORMAT + key + hashlib.sha256(payload).digest() + payload)
     # Files of the same artefact under other keys: keep the few used last
     # (two installs of different versions may share the folder), drop the rest.
     stem = path.name.rsplit("-", 1)[0]

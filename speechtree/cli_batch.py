@@ -30,10 +30,9 @@ from .batch import (
     count_inputs,
 )
 from .batch_texts import convert_table
-from .cli_options import input_format as _input_format
-from .cli_options import input_format_option, max_nodes_option
+from .cli_options import input_options
 from .errors import SpeechtreeError
-from .options import DEFAULT_MAX_BYTES, ParseOptions
+from .options import ParseOptions
 from .readers.tables import TABLE_INPUT_SUFFIXES
 from .rows import TABLE_SUFFIXES
 
@@ -97,19 +96,12 @@ class _Bar:
               help="Keep outputs that already exist (resume an interrupted batch).")
 @click.option("--table", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write one row per node of the corpus to this .csv or .jsonl file.")
-@click.option("--encoding", default=None, help="Decode with this encoding instead of detecting.")
-@click.option("--strict-decode", is_flag=True,
-              help="Refuse bytes not valid in the encoding (default: replace them, with a "
-              "warning).")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
-              show_default=True, help="Record larger inputs as failures.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               metavar="SECONDS",
               help="Record a file whose reading and parsing take longer as a failure "
               "(TimeLimitError) [default: no limit].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
-@max_nodes_option
-@input_format_option
+@input_options("Record larger inputs as failures.")
 @click.option("--text-column", default=None, metavar="NAME",
               help="INPUT is a table of texts (.csv/.tsv/.jsonl/.parquet): parse this column "
               "of every row.")
@@ -127,16 +119,12 @@ def batch_cmd(
     overwrite: bool,
     skip_existing: bool,
     table: Path | None,
-    encoding: str | None,
-    strict_decode: bool,
-    max_bytes: int,
     timeout: float | None,
     quiet: bool,
-    max_nodes: int,
-    input_format: str,
     text_column: str | None,
     id_columns: tuple[str, ...],
     with_text: bool,
+    options: ParseOptions,
 ) -> None:
     """Convert every file under INPUT_DIR into OUTPUT_DIR, in parallel.
 
@@ -154,8 +142,6 @@ def batch_cmd(
     if overwrite and skip_existing:
         raise click.UsageError("--overwrite and --skip-existing exclude each other")
     mode: Existing = "overwrite" if overwrite else "skip" if skip_existing else "refuse"
-    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, strict_decode=strict_decode,
-                        max_nodes=max_nodes, input_format=_input_format(input_format))
     show_bar = not quiet and sys.stderr.isatty()
     bar: _Bar | None = None
 
@@ -173,7 +159,7 @@ def batch_cmd(
         if text_column is not None:
             summary = convert_table(
                 input_dir, output_dir, text_column=text_column, id_columns=id_columns,
-                fmt=fmt, jobs=jobs, existing=mode, table=table, options=opts,
+                fmt=fmt, jobs=jobs, existing=mode, table=table, options=options,
                 on_outcome=step, timeout=timeout, with_text=with_text,
             )
         else:
@@ -182,7 +168,7 @@ def batch_cmd(
                 bar = _Bar(count_inputs(input_dir, output_dir, pattern, table))
             summary = convert_folder(
                 input_dir, output_dir, pattern=pattern, fmt=fmt, jobs=jobs, existing=mode,
-                table=table, options=opts, on_outcome=step, timeout=timeout,
+                table=table, options=options, on_outcome=step, timeout=timeout,
                 with_text=with_text,
             )
     except SpeechtreeError as exc:

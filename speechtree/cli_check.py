@@ -17,14 +17,13 @@ import click
 import orjson
 
 from .cli import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, _fail, main
-from .cli_options import input_format as _input_format
-from .cli_options import input_format_option, max_nodes_option
+from .cli_options import input_options
 from .decode import read_limited
 from .diff import DEFAULT_SIMILARITY, diff
 from .errors import SpeechtreeError
 from .lint import CODES, Diagnostic, UnknownCodeError, lint, select_rules
 from .models import Document
-from .options import DEFAULT_MAX_BYTES, ParseOptions
+from .options import ParseOptions
 from .parser import parse, parse_file
 from .printable import json_c1_escaped
 from .readers import DEFAULT_GLOB
@@ -102,14 +101,9 @@ def _lint_inputs(files: tuple[str, ...], pattern: str) -> Iterator[tuple[str, st
 @click.option("--config", "config", type=click.Path(dir_okay=False, exists=True, path_type=str),
               default=None, help="Settings file (default: for each file, the speechtree.toml or "
                                  "pyproject.toml found from its folder up).")
-@click.option("--encoding", default=None, help="Decode with this encoding instead of detecting.")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
-              show_default=True, help="Reject larger inputs.")
-@max_nodes_option
-@input_format_option
+@input_options("Reject larger inputs.")
 def lint_cmd(files: tuple[str, ...], fmt: str, pattern: str, select: tuple[str, ...],
-             ignore: tuple[str, ...], config: str | None, encoding: str | None,
-             max_bytes: int, max_nodes: int, input_format: str) -> None:
+             ignore: tuple[str, ...], config: str | None, options: ParseOptions) -> None:
     """Check the numbering of each FILE or FOLDER (- for standard input).
 
     Exit 0 when clean, 1 when anything is found, 3/4 when a file cannot be read.
@@ -139,15 +133,13 @@ def lint_cmd(files: tuple[str, ...], fmt: str, pattern: str, select: tuple[str, 
         return found[key]
 
     settings_of(files[0] if config is None else "-")  # bad settings fail before any output
-    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, max_nodes=max_nodes,
-                        input_format=_input_format(input_format))
     worst_error = EXIT_OK
     collected: list[Diagnostic] = []
     for file, problem in _lint_inputs(files, pattern):
         try:
             if problem is not None:
                 raise _LoadFailed(file, problem, EXIT_INPUT)
-            doc = _load(file, opts)
+            doc = _load(file, options)
         except _LoadFailed as exc:
             click.echo(f"speechtree: error: {exc.where}: {exc.message}", err=True)
             worst_error = max(worst_error, exc.code)
@@ -185,13 +177,8 @@ def lint_cmd(files: tuple[str, ...], fmt: str, pattern: str, select: tuple[str, 
               help="text: one line per change; json: {a, b, changes, counts}.")
 @click.option("--similarity", type=click.FloatRange(0.0, 1.0), default=DEFAULT_SIMILARITY,
               show_default=True, help="How alike two titles must be to pair as one node reworded.")
-@click.option("--encoding", default=None, help="Decode with this encoding instead of detecting.")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
-              show_default=True, help="Reject larger inputs.")
-@max_nodes_option
-@input_format_option
-def diff_cmd(a: str, b: str, fmt: str, similarity: float, encoding: str | None,
-             max_bytes: int, max_nodes: int, input_format: str) -> None:
+@input_options("Reject larger inputs.")
+def diff_cmd(a: str, b: str, fmt: str, similarity: float, options: ParseOptions) -> None:
     """Compare the outlines of A and B: added, removed, moved and retitled nodes.
 
     Exit 0 when the outlines are the same, 1 when they differ, 3/4 when a file
@@ -199,10 +186,8 @@ def diff_cmd(a: str, b: str, fmt: str, similarity: float, encoding: str | None,
     """
     if a == "-" and b == "-":
         raise click.UsageError("only one of A and B can be - (standard input)")
-    opts = ParseOptions(encoding=encoding, max_bytes=max_bytes, max_nodes=max_nodes,
-                        input_format=_input_format(input_format))
     try:
-        doc_a, doc_b = _load(a, opts), _load(b, opts)
+        doc_a, doc_b = _load(a, options), _load(b, options)
     except _LoadFailed as exc:
         _fail(exc.where, exc.message, exc.code)
     result = diff(doc_a, doc_b, a_name=_where(a), b_name=_where(b), similarity=similarity)

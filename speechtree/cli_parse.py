@@ -10,12 +10,11 @@ import click
 import orjson
 
 from .cli import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_OUTPUT, _fail, main
-from .cli_options import input_format as _input_format
-from .cli_options import input_format_option, max_nodes_option
+from .cli_options import input_options
 from .decode import read_limited
 from .errors import SpeechtreeError
 from .models import json_schema, schema_problems
-from .options import DEFAULT_MAX_BYTES, ParseOptions
+from .options import ParseOptions
 from .parser import parse, parse_file
 from .render import RENDERERS, render, render_json_bytes, use_color
 
@@ -27,40 +26,28 @@ from .render import RENDERERS, render, render_json_bytes, use_color
               show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=str),
               default="-", show_default=True, help="Write here instead of standard output.")
-@click.option("--encoding", default=None, help="Decode with this encoding instead of detecting.")
-@click.option("--strict-decode", is_flag=True,
-              help="Refuse bytes not valid in the encoding (default: replace them, with a "
-              "warning).")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
-              show_default=True, help="Reject larger inputs.")
 @click.option("--with-text", is_flag=True,
               help="markdown/tree: include each node's body text; json/yaml: the text the "
               "spans point into, as source.text.")
 @click.option("--color/--no-color", default=None,
               help="tree: colour on or off (default: only on a terminal; NO_COLOR honoured).")
-@max_nodes_option
-@input_format_option
-def parse_cmd(file: str, fmt: str, output: str, encoding: str | None, strict_decode: bool,
-              max_bytes: int, with_text: bool, color: bool | None, max_nodes: int,
-              input_format: str) -> None:
+@input_options("Reject larger inputs.")
+def parse_cmd(file: str, fmt: str, output: str, with_text: bool, color: bool | None,
+              options: ParseOptions) -> None:
     """Parse FILE (or - for standard input) and print its outline.
 
     FILE may be plain text, a Word .docx, a PDF with a text layer or a saved
     web page; the format is recognised by content (--input-format overrides).
     """
-    # Each value is one click has checked (types, ranges, choices): no need to
-    # build the model's validator at start-up to check them again.
-    opts = ParseOptions.model_construct(encoding=encoding, max_bytes=max_bytes,
-                                        strict_decode=strict_decode, max_nodes=max_nodes,
-                                        input_format=_input_format(input_format))
     where = "<stdin>" if file == "-" else file
     if file != "-" and output != "-" and _same_file(file, output):
         _fail(output, "is the input file: refusing to overwrite it", EXIT_OUTPUT)
     try:
         if file == "-":
-            doc = parse(read_limited(sys.stdin.buffer, max_bytes), path=None, options=opts)
+            data = read_limited(sys.stdin.buffer, options.max_bytes)
+            doc = parse(data, path=None, options=options)
         else:
-            doc = parse_file(file, options=opts)
+            doc = parse_file(file, options=options)
     except SpeechtreeError as exc:
         _fail(where, exc.message, exc.exit_code)
     except Exception as exc:  # a bug: say so plainly, never dump a traceback

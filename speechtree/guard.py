@@ -22,6 +22,27 @@ TEMP_PREFIX = ".speechtree-"
 TEMP_SUFFIX = ".tmp"
 
 
+def write_atomic(target: str | os.PathLike[str], data: bytes, *, mode: int | None = None) -> None:
+    """Write ``data`` to ``target`` through a temporary file in the same folder
+    and a rename, so an interrupted run never leaves half a file; ``mode``:
+    the file's permissions (default: mkstemp's 0600)."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
 class FolderLockedError(SpeechtreeError):
     """Another batch is writing into the same output folder."""
 
@@ -71,7 +92,7 @@ def remove_leftovers(root: str) -> int:
 _WATCH_EVERY = 0.2
 
 
-def worker_init(parent: int) -> None:
+def worker_init(parent: int | None) -> None:
     """Initializer of each batch worker: end the worker when the batch
     process dies (even by SIGKILL, which runs no clean-up in the parent).
 
@@ -84,7 +105,11 @@ def worker_init(parent: int) -> None:
     collector never walks those objects or copies their pages."""
     gc.freeze()
     # ``parent`` comes from the batch process itself: a worker that starts
-    # after its parent died already has another one.
+    # after its parent died already has another one. None: the worker comes
+    # from a fork server (batch._pool_context), which is its parent and ends
+    # with the batch.
+    if parent is None:
+        parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:

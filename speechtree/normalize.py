@@ -155,12 +155,15 @@ _COMMAS = "".join(
 _NOTE_OPEN = "〔［["
 _DOTS = "".join(c for c in _DOTS if c not in _OPENERS + _CLOSERS)
 _ORDINAL = "[0-9]{1,3}|[一二三四五六七八九十百零〇○]{1,5}|[甲乙丙丁戊己庚辛壬癸]"
+#: A look-alike marker at a line start, with the line break before it (the
+#: text is searched with one put before its first line). A pattern that opens
+#: with a plain character is searched in C from one line break to the next;
+#: ``^`` under ``re.M`` was tried at every character (half of this stage).
 _LOOKALIKE = _re(
-    "^(?P<pre>[ \u3000]*)(?P<open>[" + re.escape(_OPENERS) + "])?"
+    "\n(?P<pre>[ \u3000]*)(?P<open>[" + re.escape(_OPENERS) + "])?"
     "(?P<num>" + _ORDINAL + ")"
     "(?:(?P<close>[" + re.escape(_CLOSERS) + "])|(?P<dot>[" + re.escape(_DOTS) + "])"
-    "|(?P<comma>[" + re.escape(_COMMAS) + "]))",
-    re.M,
+    "|(?P<comma>[" + re.escape(_COMMAS) + "]))"
 )
 #: The look-alikes that are not already the standard form: a text with none
 #: (nearly every text) needs no line-start pass.
@@ -172,22 +175,23 @@ _UNUSUAL = _re(
 
 
 def _standard_form(m: re.Match[str]) -> str:
-    """The same marker with standard punctuation, character for character."""
+    """The same marker with standard punctuation, character for character
+    (and the line break before it)."""
     opened = m.group("open") is not None
     if opened and m.group("open") in _NOTE_OPEN and m.group("num").isdigit():
         return m.group()  # 〔1〕 ［1］ [1]: a note number, a style of its own
     if m.group("close") is not None:
         head = m.group("pre") + ("（" if opened else "")
-        return head + m.group("num") + "）"
+        return "\n" + head + m.group("num") + "）"
     if opened:
         return m.group()  # （1. or 〔一、: nothing to say about it
-    return m.group("pre") + m.group("num") + ("." if m.group("dot") is not None else "、")
+    return "\n" + m.group("pre") + m.group("num") + ("." if m.group("dot") is not None else "、")
 
 
 def _lookalikes(text: str) -> str:
     if _UNUSUAL.search(text) is None:
         return text
-    return _LOOKALIKE.sub(_standard_form, text)
+    return _LOOKALIKE.sub(_standard_form, "\n" + text)[1:]
 
 
 #: What stands before the space of ``一 标题`` on its line (after the one-for-one

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from . import readers
-from .clean import clean_text, clean_title
+from .clean import clean_text, clean_title, is_plain
 from .conventions import canonical_encoding, warning_code
 from .decode import Decoded, check_text, decode_bytes, read_limited, replaced_warning
 from .errors import InputError, LimitError, display_path
@@ -66,6 +66,9 @@ class _Context:
     paras: list[Para]
     line_starts: list[int]
     _same: bool = False
+    #: The original holds no zero-width character and no CR: its slices are
+    #: cleaned without looking for them (clean.is_plain).
+    plain: bool = False
 
     @property
     def original(self) -> str:
@@ -75,6 +78,7 @@ class _Context:
         # Most texts need no normalising edit that moves characters: then a
         # normalised offset is the original one and the map can be skipped.
         self._same = self.nt.map.is_identity()
+        self.plain = is_plain(self.nt.original)
 
     def obase(self, p: Para) -> int:
         """Where ``p`` starts in the original when its characters map one for
@@ -470,12 +474,12 @@ class _Parser:
         speech_title_span = None
         if hinted is not None:
             ta, tb = hinted[2], hinted[3]
-            title = clean_title(ctx.original[ta:tb]).rstrip("*")
+            title = clean_title(ctx.original[ta:tb], plain=ctx.plain).rstrip("*")
             speech_title_span = ctx.span(ta, tb)
         elif title_para is not None:
             ta = ctx.para_span(paras[title_para])[0]
             tb = ctx.para_span(paras[title_last])[1]
-            title = clean_title(ctx.original[ta:tb]).rstrip("*")
+            title = clean_title(ctx.original[ta:tb], plain=ctx.plain).rstrip("*")
             speech_title_span = ctx.span(ta, tb)
         roots = [n for n, b in zip(nodes, built, strict=True) if b.parent is None]
         span = ctx.span(region_start, region_end)
@@ -507,6 +511,7 @@ class _Parser:
         paras = ctx.paras
         original = ctx.original
         ostart, oend, span = ctx.ostart, ctx.oend, ctx.span
+        plain = ctx.plain
         n = len(built)
         starts = [ostart(paras[b.event.para], b.event.marker.start) for b in built]
         nodes: list[Node] = []
@@ -544,8 +549,10 @@ class _Parser:
                     marker=original[m_start:m_end].strip(_WS),
                     ordinal=b.ordinal,
                     level=b.level,
-                    title=clean_title(original[t_start:t_stop], keep_mark=whole_line),
-                    text=clean_text(original[t_stop:body_end]),
+                    title=clean_title(
+                        original[t_start:t_stop], keep_mark=whole_line, plain=plain
+                    ),
+                    text=clean_text(original[t_stop:body_end], plain=plain),
                     span=span(m_start, max(body_end, t_stop)),
                     title_span=span(t_start, t_stop),
                     children=[nodes[n - 1 - c] for c in b.children],
@@ -556,7 +563,7 @@ class _Parser:
 
     @staticmethod
     def _clean_block(ctx: _Context, a: int, b: int) -> str:
-        return clean_text(ctx.original[a:b])
+        return clean_text(ctx.original[a:b], plain=ctx.plain)
 
 
 def _own_lead_in(text: str, pos: int) -> bool:

@@ -670,10 +670,14 @@ def _member_cut(cuts: list[int], cands: list[tuple[int, Marker, str]], mk: Marke
 
 #: What ends the head of a text run into its body when the layout is lost:
 #: its number (青政办发〔2024〕12号), its date in brackets, its source line.
+#: (One character class first, then each kind by its first character: a
+#: pattern that opens with a class is searched in C from one possible start to
+#: the next, an alternation of three was tried at every character.)
 _HEAD_END = re.compile(
-    r"(?P<num>[〔［\[【][0-9]{4}[〕］\]】][0-9]{1,5}号)"
-    r"|(?P<date>[（(](?:[0-9]{4}|[一二三四五六七八九〇○零]{4})年[^（）()。，：]{0,20}[)）])"
-    r"|(?P<src>(?:来源|出处|原标题|发布时间|发布日期)[：:])"
+    r"[〔［\[【（(来出原发](?:"
+    r"(?<=[〔［\[【])(?P<num>[0-9]{4}[〕］\]】][0-9]{1,5}号)"
+    r"|(?<=[（(])(?P<date>(?:[0-9]{4}|[一二三四五六七八九〇○零]{4})年[^（）()。，：]{0,20}[)）])"
+    r"|(?P<src>(?:(?<=来)源|(?<=出)处|(?<=原)标题|(?<=发)布(?:时间|日期))[：:]))"
 )
 #: The genre word that ends a document's title (…的通知, …实施方案).
 _TITLE_GENRE = re.compile(

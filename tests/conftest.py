@@ -39,3 +39,19 @@ def full_disk(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
         monkeypatch.setattr(os, "write", write)
 
     return fill_after
+
+
+@pytest.fixture
+def forked_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batch workers forked from the test process, so that they inherit what
+    the test monkeypatched. The batch forks only from a single-threaded
+    process; the suite's process may already run threads (pyarrow's, once a
+    Parquet test module is imported), so the test asks for fork itself."""
+    import multiprocessing
+    import warnings
+
+    import speechtree.batch
+
+    monkeypatch.setattr(speechtree.batch, "_pool_context",
+                        lambda: multiprocessing.get_context("fork"))
+    warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)

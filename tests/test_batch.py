@@ -370,6 +370,10 @@ def test_summary_format_counts() -> None:
     assert "out/_errors.jsonl" in text
 
 
+def _square(n: int) -> int:
+    return n * n
+
+
 def _square_or_die(n: int) -> int:
     if n in (3, 21):
         os._exit(1)  # a worker dying hard, as on a crash in C code or the OOM killer
@@ -489,7 +493,8 @@ def _slow_on_x(data: bytes | str, **kw: object) -> Document:
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_file_over_the_time_limit_fails_and_the_rest_go_on(
-    good_tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+    good_tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int,
+    forked_workers: None,
 ) -> None:
     monkeypatch.setattr(batch_module, "parse", _slow_on_x)  # workers fork with it
     out = tmp_path / "out"
@@ -547,3 +552,27 @@ def test_small_size_limit_with_several_jobs(good_tree: Path, tmp_path: Path) -> 
     summary = convert_folder(good_tree, tmp_path / "out", jobs=2,
                              options=ParseOptions(max_bytes=10))
     assert summary.failed == 3  # each file over 10 bytes: recorded, not a crash
+
+
+def test_workers_do_not_fork_from_a_threaded_process() -> None:
+    """A caller that already runs threads (pyarrow's pool after a Parquet
+    table, a web server): forking then can deadlock a worker on a lock another
+    thread held (Python 3.12 warns), so the workers come from a fork server."""
+    import threading
+    import warnings
+
+    from speechtree.batch import _ordered_map, _pool_context
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        ctx = _pool_context()
+        assert ctx is not None and ctx.get_start_method() == "forkserver"
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", DeprecationWarning)
+            got = list(_ordered_map(_square, range(40), 2, lambda t, e: -t))
+        assert got == [(t, t * t) for t in range(40)]
+    finally:
+        stop.set()
+        other.join()

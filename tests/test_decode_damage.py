@@ -142,3 +142,34 @@ def test_random_cuts_are_never_utf16(corpus_dir: Path) -> None:
         torn = cut.decode(d.encoding, "replace") != cut.decode(d.encoding, "ignore")
         assert bool(d.replaced) == torn, i
         assert d.text == cut.decode(d.encoding, "replace"), i
+
+
+@pytest.mark.parametrize("command", [["lint"], ["diff", "-"]])
+def test_every_command_takes_strict_decode(tmp_path: Path, command: list[str]) -> None:
+    """lint and diff read their inputs as parse does: --strict-decode refuses a
+    damaged file there too, instead of checking replaced text."""
+    f = tmp_path / "cut.txt"
+    f.write_bytes(SPEECH + b"\xe4\xb8")
+    r = CliRunner().invoke(main, [*command, str(f), "--strict-decode"], input=SPEECH)
+    assert r.exit_code == EXIT_INPUT, r.output
+    assert "not valid UTF-8" in r.stderr
+
+
+def test_input_options_are_the_same_on_every_command() -> None:
+    """One definition of how inputs are read (cli_options.input_options): the
+    names, defaults and help agree everywhere but for what a larger input does."""
+    import click
+
+    ctx = click.Context(main)
+    names = ("encoding", "strict_decode", "max_bytes", "max_nodes", "input_format")
+    seen = {}
+    for name in ("parse", "batch", "lint", "diff"):
+        cmd = main.get_command(ctx, name)
+        assert cmd is not None
+        params = {p.name: p for p in cmd.params if p.name in names}
+        assert sorted(params) == sorted(names), name
+        seen[name] = {
+            k: (p.opts, p.default, getattr(p, "help", None) if k != "max_bytes" else None)
+            for k, p in params.items()
+        }
+    assert seen["parse"] == seen["batch"] == seen["lint"] == seen["diff"]

@@ -88,6 +88,7 @@ def _compile(etree: Any) -> None:
     _BAD_BYTES.update((types.ERR_INVALID_ENCODING, types.ERR_INVALID_CHAR))
     _COMPILED.string = etree.XPath("string()", smart_strings=False)
     _COMPILED.links = etree.XPath("descendant-or-self::a//text()", smart_strings=False)
+    _COMPILED.title = etree.XPath("descendant::title[1]")
     _COMPILED.tostring = etree.tostring
     _COMPILED.lines = etree.XSLT(etree.XML(_LINES_XSLT.encode("utf-8")))
 
@@ -180,11 +181,14 @@ def _text_of(el: Any) -> str:
 class _Lengths:
     """Visible characters under an element and inside its links, each worked
     out when first asked for: only the elements that could be the article
-    and those that hold a link inside it need them, not every one."""
+    and those that hold a link inside it need them, not every one. Also the
+    text of each element without children that the scoring met, so that
+    the article's lines need not collect it again."""
 
     def __init__(self) -> None:
         self.total: dict[Any, int] = {}
         self.links: dict[Any, int] = {}
+        self.leaves: dict[Any, str] = {}
 
     def of(self, el: Any) -> tuple[int, int]:
         n = self.total.get(el)
@@ -192,6 +196,15 @@ class _Lengths:
             n = self.total[el] = _visible(_text_of(el))
             self.links[el] = _visible("".join(_link_text(el))) if n else 0
         return n, self.links[el]
+
+    def density(self, el: Any) -> float:
+        """The share of ``el``'s text that is links. Only called on elements
+        that hold scored paragraphs (text), so without a link the share is
+        0 and the whole text need not be measured."""
+        if el not in self.total and not _xp("links")(el):
+            return 0.0
+        length, links = self.of(el)
+        return min(links / length, 1.0) if length else 1.0
 
 
 def _link_density(el: Any, length: int) -> float:
@@ -222,13 +235,14 @@ def _best(root: Any) -> tuple[Any | None, _Lengths]:
     its text is links."""
     lengths = _Lengths()
     # Per parent: the sum of its paragraphs' 1 + min(length / 100, 3), and
-    # their texts, whose commas are counted once per parent (one regexp call
-    # for all of them, not one per paragraph: this loop meets every element).
+    # their texts, whose commas are counted once per parent (one str.count per
+    # comma for all of them, not per paragraph: this loop meets every element).
     base: dict[Any, float] = {}
     texts: dict[Any, list[str]] = {}
     cur: Any = None  # the parent of the paragraphs being summed (siblings come in runs)
     cur_base = 0.0
     cur_texts: list[str] = []
+    leaves = lengths.leaves
     for el in root.iter(*_SCORED):
         if len(el):
             if el.tag in _CONTAINERS and any(child.tag in _BLOCKS for child in el):
@@ -238,6 +252,7 @@ def _best(root: Any) -> tuple[Any | None, _Lengths]:
             s = el.text  # most paragraphs: no child
             if s is None:
                 continue
+            leaves[el] = s
         s = s.strip()
         length = len(s)
         if length < 10:
@@ -281,9 +296,7 @@ def _best(root: Any) -> tuple[Any | None, _Lengths]:
     for bound, i, el, score in bounded:
         if bound <= 0 or bound < best_score:
             break
-        length, links = lengths.of(el)
-        density = min(links / length, 1.0) if length else 1.0
-        final = (score + _class_weight(el)) * (1 - density)
+        final = (score + _class_weight(el)) * (1 - lengths.density(el))
         if final > best_score or (final == best_score and best is not None and i < best_i):
             best, best_score, best_i = el, final, i
     return best, lengths
@@ -309,16 +322,40 @@ def _drop_link_lists(best: Any, lengths: _Lengths) -> None:
         _drop(el)
 
 
-def _lines(best: Any) -> list[str]:
+#: Blocks whose text is one line of the article (the lines of <pre> are its own).
+_LINE_BLOCKS = _BLOCKS - {"pre"}
+
+
+def _leaf_text(best: Any, leaves: dict[Any, str]) -> str | None:
+    """The article's text, as the stylesheet writes it but for what is only
+    whitespace, when the article is a run of blocks without children (an
+    article of <p>s, the common case): from the texts the scoring collected.
+    None when it is anything else."""
+    if best.text and not best.text.isspace():
+        return None
+    parts = []
+    for child in best:
+        if len(child) or child.tag not in _LINE_BLOCKS:
+            return None
+        tail = child.tail
+        if tail and not tail.isspace():
+            return None
+        text = leaves.get(child)
+        parts.append(child.text or "" if text is None else text)
+    return _BREAK.join(parts)
+
+
+def _lines(best: Any, leaves: dict[Any, str]) -> list[str]:
     """The article's lines: a break at every block element, other whitespace
     as the browser shows it (one space)."""
-    text = str(_xp("lines")(best))
+    text = _leaf_text(best, leaves)
+    if text is None:
+        text = str(_xp("lines")(best))
     # Whitespace as one space: str.replace per character and a regexp only
     # on the lines left with a run of spaces (a regexp over the whole text
     # costs more than the parse).
     for ch in _SPACE_CHARS:
-        if ch in text:
-            text = text.replace(ch, " ")
+        text = text.replace(ch, " ")  # no copy when ``ch`` is absent
     lines = []
     for raw in text.split(_BREAK):
         if "  " in raw:
@@ -327,6 +364,16 @@ def _lines(best: Any) -> list[str]:
         if line and line.strip():
             lines.append(line)
     return lines
+
+
+def _holds(lines: list[str], n: int) -> bool:
+    """Do ``lines`` hold ``n`` visible characters? (Counted until they do.)"""
+    seen = 0
+    for line in lines:
+        seen += _visible(line)
+        if seen >= n:
+            return True
+    return False
 
 
 def _title_before(best: Any, page_title: str = "") -> str | None:
@@ -445,8 +492,8 @@ class HtmlReader:
         etree = require("lxml.etree", "web pages", path)
         _compile(etree)
         root, charset = _parse(etree, data, path)
-        title_el = root.find(".//title")
-        page_title = _own_text(title_el) if title_el is not None else ""
+        title_el = _xp("title")(root)
+        page_title = _own_text(title_el[0]) if title_el else ""
         etree.strip_elements(root, *_DROP, with_tail=False)
         best, lengths = _best(root)
         lines: list[str] = []
@@ -454,13 +501,13 @@ class HtmlReader:
         if best is not None:
             _drop_link_lists(best, lengths)
             title = _title_before(best, page_title)
-            lines = _lines(best)
-        article = "\n".join(lines)
-        if _visible(article) < _MIN_ARTICLE:
+            lines = _lines(best, lengths.leaves)
+        if not _holds(lines, _MIN_ARTICLE):
             raise FormatError(
                 "no article in this web page: only navigation, links or scripts "
                 "(save the page once it has loaded, or pass the article's own page)", path=path
             )
+        article = "\n".join(lines)
         if title and title not in article[: len(title) + 200]:
             lines.insert(0, title)
             article = title + "\n" + article
