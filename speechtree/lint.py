@@ -138,22 +138,57 @@ class LintState:
                 run.append(c)
             out.extend(Series(fam, tuple(ns)) for fam, ns in by_family.items())
 
-        for speech in self.doc.speeches:
-            group(speech.sections)
+        running = self.running
+        for si, speech in enumerate(self.doc.speeches):
+            group([c for c in speech.sections if not self.runs_through(si, c)])
         for s in self.nodes:
             if s.node.children:
-                group([c for c in s.node.children if c.style not in RUNNING_STYLES])
-        # Articles number through the whole text, across chapters.
-        for si in range(len(self.doc.speeches)):
-            for style in sorted(RUNNING_STYLES):
+                group([c for c in s.node.children if not self.runs_through(s.speech, c)])
+        # A series that runs through the speech (articles across chapters,
+        # paragraph numbers across sections) is one series, whatever holds
+        # each member.
+        for si, families in enumerate(running):
+            for fam in sorted(families):
                 run = [
                     s.node for s in self.nodes
-                    if s.speech == si and s.parent is not None and s.node.style == style
+                    if s.speech == si and self.runs_through(si, s.node)
+                    and self.family(s.node) == fam
                 ]
                 if run:
-                    out.append(Series(self.family(run[0]), tuple(run)))
+                    out.append(Series(fam, tuple(run)))
         out.sort(key=lambda s: s.nodes[0].span.start)
         return out
+
+    @functools.cached_property
+    def running(self) -> list[frozenset[str]]:
+        """For each speech, the style families whose headings are numbered
+        through it rather than under each parent: those of a running style
+        (第N条), and any whose count goes on from one parent to the next
+        (4. opening （二） after 1.–3. under （一）), as the tree builder reads
+        it from the document's own numbering."""
+        out: list[set[str]] = [set() for _ in self.doc.speeches]
+        last: dict[tuple[int, str], Sibling] = {}
+        for s in self.nodes:
+            node = s.node
+            if not self.is_block_heading(node) or node.ordinal is None:
+                continue
+            fam = self.family(node)
+            if node.style in RUNNING_STYLES:
+                out[s.speech].add(fam)
+            prev = last.get((s.speech, fam))
+            if (
+                prev is not None and prev.parent is not s.parent
+                and prev.node.ordinal is not None and node.ordinal == prev.node.ordinal + 1
+                # a new parent of the same family is a nested series, not a run
+                and not (s.parent is not None and self.family(s.parent) == fam)
+            ):
+                out[s.speech].add(fam)
+            last[(s.speech, fam)] = s
+        return [frozenset(f) for f in out]
+
+    def runs_through(self, speech: int, node: Node) -> bool:
+        """Is ``node`` a member of a series numbered through its speech?"""
+        return self.is_block_heading(node) and self.family(node) in self.running[speech]
 
     def annex_between(self, a: Node, b: Node) -> bool:
         """Is there an annex label line (附件1, 名词解释) between nodes ``a`` and ``b``?"""
@@ -299,6 +334,8 @@ def _style_two_levels(state: LintState) -> Iterator[Finding]:
         node = s.node
         if not state.is_block_heading(node):
             continue
+        if state.runs_through(s.speech, node):
+            continue  # each member sits below whichever heading holds it
         seen = first.setdefault((s.speech, node.style), node)
         # One report per series: the siblings that follow share its level.
         series = (s.parent.span.start if s.parent else -1 - s.speech, node.style)

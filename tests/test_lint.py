@@ -73,6 +73,21 @@ CASES: list[tuple[str, str, list[tuple[int, int, str]]]] = [
         [],
     ),
     (
+        # Paragraph numbers that run through the sections, one level below
+        # whichever heading holds them: one series, at no fixed level.
+        "ST103_ST203_not_for_paragraph_numbers_running_through",
+        "甲、开篇\n1.各位代表：过去一年经济回升。\n乙、改革\n2.改革要深化。\n"
+        "（一）政府架构\n3.架构要精简。\n4.职能要清楚。\n（二）公共服务\n5.服务要便民。\n"
+        "丙、结语\n6.让我们携手前行。\n",
+        [(1, 1, "ST307"), (3, 1, "ST307"), (10, 1, "ST307")],
+    ),
+    (
+        "ST101_gap_in_paragraph_numbers_running_through",
+        "甲、开篇\n1.各位代表：过去一年经济回升。\n2.成绩来之不易。\n乙、改革\n3.改革要深化。\n"
+        "（一）政府架构\n4.架构要精简。\n（二）公共服务\n6.服务要便民。\n",
+        [(1, 1, "ST307"), (4, 1, "ST307"), (9, 1, "ST101")],
+    ),
+    (
         "ST104_not_for_runin_list_in_new_paragraph",
         "今年要做好三件事：一是稳增长，二是促改革，三是惠民生。\n"
         "具体措施是：一是减税，二是降费。\n",
