@@ -419,10 +419,9 @@ def style_names() -> tuple[str, ...]:
 def warning_codes() -> dict[str, str]:
     """Every warning code with its rule name: the input codes (ST0xx) and lint's
     rule table, one vocabulary for what parse warns about and what lint reports."""
-    from .conventions import INPUT_WARNING_CODES
-    from .lint import RULES  # lint reads the models: imported when first asked
+    from .conventions import INPUT_WARNING_CODES, RULE_NAMES
 
-    return {**INPUT_WARNING_CODES, **{r.code: r.name for r in RULES}}
+    return {**INPUT_WARNING_CODES, **RULE_NAMES}
 
 
 def schema_problems(data: str | bytes) -> list[str]:

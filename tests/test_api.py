@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
 from pathlib import Path
 
 import orjson
@@ -115,3 +117,27 @@ def test_parsed_models_validate_as_they_are() -> None:
     back = Document.from_json(doc.to_json())
     assert back == doc
     assert back.to_json_bytes() == doc.to_json_bytes()
+
+
+@pytest.mark.parametrize("bad", [
+    {"max_bytes": 0}, {"max_bytes": "10"}, {"max_nodes": True}, {"max_nodes": 1.5},
+    {"encoding": 5}, {"strict_decode": "yes"}, {"split_speeches": None},
+    {"input_format": "xml"}, {"disabled_styles": "shi"}, {"disabled_styles": {1}},
+    {"disabled_styles": {"shi", "sequnce"}},
+])
+def test_options_are_checked_when_made(bad: dict[str, object]) -> None:
+    # A plain dataclass (no pydantic on the CLI's path), as strict as the model was.
+    with pytest.raises(ValueError, match=next(iter(bad))):
+        ParseOptions(**bad)  # type: ignore[arg-type]
+
+
+def test_options_are_frozen_hashable_and_keep_a_frozenset() -> None:
+    with pytest.raises(TypeError):
+        ParseOptions(max_byte=10)  # type: ignore[call-arg]
+    opts = ParseOptions(disabled_styles=["shi"])  # type: ignore[arg-type]
+    assert type(opts.disabled_styles) is frozenset and opts.disabled_styles == {"shi"}
+    assert opts == ParseOptions(disabled_styles=frozenset({"shi"}))
+    assert hash(opts) == hash(ParseOptions(disabled_styles=frozenset({"shi"})))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        opts.max_bytes = 5  # type: ignore[misc]
+    assert pickle.loads(pickle.dumps(opts)) == opts  # (batch sends it to its workers)
