@@ -160,6 +160,7 @@ def parse(
     decoded: Decoded | None = None
     fmt = "text"
     title_lines: tuple[int, int] | None = None
+    own_lines: frozenset[int] = frozenset()
     if isinstance(data, str) and opts.input_format not in (None, "text"):
         data = data.encode("utf-8")  # a named format is read from its bytes
     if isinstance(data, bytes | bytearray | memoryview):
@@ -176,6 +177,9 @@ def parse(
         if extracted is not None:
             text, encoding, fmt = extracted.text, extracted.encoding, extracted.format
             title_lines = extracted.title_lines
+            # A paragraph the file marks as a heading is whole: never a line
+            # broken off the paragraph before or after it.
+            own_lines = frozenset(h.line for h in extracted.headings)
             check_text(text, spath)
         else:
             decoded = decode_bytes(raw, opts.encoding, spath, strict=opts.strict_decode)
@@ -208,7 +212,7 @@ def parse(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        doc = _Parser(_table(opts), opts).run(text, source, title_lines)
+        doc = _Parser(_table(opts), opts).run(text, source, title_lines, own_lines)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -273,10 +277,11 @@ class _Parser:
         self.n_nodes = 0  # across the speeches so far (options.max_nodes)
 
     def run(
-        self, text: str, source: Source, title_lines: tuple[int, int] | None = None
+        self, text: str, source: Source, title_lines: tuple[int, int] | None = None,
+        own_lines: frozenset[int] = frozenset(),
     ) -> Document:
         nt = normalize(text)
-        paras = segment(nt, self.rec)
+        paras = segment(nt, self.rec, own_lines)
         for i in lone_numerals_out_of_series([(p.text, p.lead) for p in paras]):
             paras[i].lead = None
         if self.options.split_speeches:
