@@ -23,6 +23,12 @@ _ZW = re.compile("[" + "".join(sorted(ZERO_WIDTH)) + "]+")
 #: stripped apart (a pattern opening with spaces, retried from every space of
 #: a long run that ends in no break, is quadratic).
 _BREAK = re.compile("(?:\r\n?|\n)" + char_class() + "*")
+#: A line break before a part element of a standard's title (核电厂定期安全评价
+#: / 第1部分：通用要求): the elements of such a title are set apart by a space
+#: (GB/T 1.1), where a title broken over lines is otherwise joined as one.
+_PART_BREAK = re.compile(
+    "[ \t\u3000]*(?:\r\n?|\n)" + char_class() + "*(?=第[0-9一二三四五六七八九十]{1,3}部分[：:])"
+)
 _TRAIL_TITLE = "，；：。、！？,;:.!?" + WHITESPACE
 _LEAD_TITLE = "，：、,:" + WHITESPACE
 
@@ -80,7 +86,10 @@ def clean_title(raw: str, *, keep_mark: bool = False, plain: bool = False) -> st
     as written (十　坏事能否变成好事？). ``plain`` as for :func:`clean_text`."""
     text = _denoise(raw, plain)
     if "\n" in text or (not plain and "\r" in text):
-        text = _join_lines(text, "", plain)
+        if "部分" in text:
+            text = _PART_BREAK.sub(" ", text)
+        if "\n" in text or (not plain and "\r" in text):
+            text = _join_lines(text, "", plain)
     text = text.lstrip(_LEAD_TITLE)
     if keep_mark:
         kept = text.rstrip(_TRAIL_TITLE)

@@ -131,6 +131,8 @@ class _ToStyle(Transformer[Token, tuple[str, int | None]]):
                     ordinal = STEMS.index(str(child)) + 1
                 elif child.type == "LOWER":
                     ordinal = ord(str(child)) - ord("a") + 1
+                elif child.type == "UPPER":
+                    ordinal = ord(str(child)) - ord("A") + 1
                 elif child.type in ("ROMAN", "ROMAN_ASCII"):
                     ordinal = roman_value(str(child))
         if data == "fangmian":

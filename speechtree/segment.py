@@ -19,8 +19,9 @@ from .styles import Inline
 #: U+3000. (A pattern that opens with a character class is searched in C from
 #: one possible start to the next; the exact pattern, which opens with an
 #: optional part, cost several µs per indented line.)
-_GAP_RUN = re.compile("[ \u3000]{2,}")
-_SPACE = re.compile(r"[ \u3000]+")
+_GAP_RUN = re.compile("[ \u3000][ \u3000]+")
+#: (Written to open with one class, not a repeat, for the same reason.)
+_SPACE = re.compile("[ \u3000][ \u3000]*")
 #: A line ending in one of these ends its sentence; others may be broken.
 _ENDERS = set("。！？；：…”’」』）》!?")
 #: A line starting with one of these continues the line before it.
@@ -31,6 +32,22 @@ _ANY_PUNCT = re.compile(r"[，。！？；：、]")
 _RUN_IN_AFTER_STOP = frozenset({"cn_dun", "di_comma", "di_topic", "di_part"})
 #: A full stop followed by a character those styles can start with.
 _STOP_BEFORE_RUN_IN = re.compile(r"[。！？](?=[一二三四五六七八九十第])")
+#: The same, one pattern per full stop, to say whether a paragraph holds any:
+#: a pattern that opens with one plain character is searched about ten times
+#: faster than one that opens with a class (a class test per character).
+_FULL_STOP_BEFORE_RUN_IN = re.compile("。(?=[一二三四五六七八九十第])")
+_EXCLAMATION_BEFORE_RUN_IN = re.compile("！(?=[一二三四五六七八九十第])")
+_QUESTION_BEFORE_RUN_IN = re.compile("？(?=[一二三四五六七八九十第])")
+
+
+def _has_stop_before_run_in(text: str) -> bool:
+    return (
+        _FULL_STOP_BEFORE_RUN_IN.search(text) is not None
+        or ("！" in text and _EXCLAMATION_BEFORE_RUN_IN.search(text) is not None)
+        or ("？" in text and _QUESTION_BEFORE_RUN_IN.search(text) is not None)
+    )
+
+
 #: A full stop followed by a character any heading can start with.
 _STOP_BEFORE_MARKER = re.compile(r"[。！？](?=[（第①-⑳㉑-㉟㊱-㊿0-9一二三四五六七八九十])")
 _CLAUSE_END = re.compile(r"[。！？；，]")
@@ -274,6 +291,84 @@ def join_broken_lines(rec: Recognizer, paras: list[Para]) -> list[Para]:
     return out
 
 
+#: A clause number alone on its line (3.1, 5.2.3): a standard's term entry
+#: or clause heading with its title on the next line, or a figure cut off a
+#: sentence (PM / 2.5 / 浓度…), told apart by the count and the next line.
+_LONE_CLAUSE = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){1,3}")
+_CLAUSE_STYLES = frozenset({"decimal1", "decimal2", "decimal3", "decimal4"})
+#: The longest line that may be a lone clause number's title.
+_LONE_TITLE_MAX = 40
+
+
+def _clause_continues(before: str, number: str) -> bool:
+    """Does clause ``number`` come next after clause ``before`` (3 → 3.1,
+    3.1 → 3.2, 3.1.4 → 3.2)?"""
+    prev = before.split(".")
+    num = number.split(".")
+    k = len(num) - 1
+    if prev == num[:k]:
+        return num[k] == "1"
+    return len(prev) > k and prev[:k] == num[:k] and int(prev[k]) + 1 == int(num[k])
+
+
+#: A label whose title stands on the line after it: an annex (附录A, maybe
+#: with its （规范性附录） qualifier on its line).
+_TITLED_BELOW = frozenset({"annex"})
+_QUALIFIER = re.compile(r"[（(][^（）()]{1,12}[)）]")
+
+
+def _title_below(p: Para, nxt: Para) -> bool:
+    """Is ``nxt`` the title of the label line ``p``: on the next line, short,
+    unmarked and without punctuation?"""
+    return (
+        p.ends_line and nxt.starts_line and not nxt.blank_before and nxt.lead is None
+        and nxt.line == p.end_line + 1
+        and len(nxt.text) <= _LONE_TITLE_MAX and not _ANY_PUNCT.search(nxt.text)
+    )
+
+
+def join_titles_below(rec: Recognizer, paras: list[Para]) -> list[Para]:
+    """A heading's number or label alone on its line and its title on the
+    next (3.1 / 定期安全评价 periodic safety review; 附录A / （资料性附录） /
+    安全要素关联矩阵): one heading paragraph. A lone clause number needs to be
+    the next of the document's clause count (and no unit after it: PM / 2.5 /
+    浓度… is a figure cut off its sentence)."""
+    out: list[Para] = []
+    last = ""  # the last clause number that opened a paragraph
+    n = len(paras)
+    i = 0
+    while i < n:
+        p = paras[i]
+        i += 1
+        lead = p.lead
+        mk = None
+        if lead is not None:
+            if lead.style in _CLAUSE_STYLES:
+                last = lead.text
+            elif (
+                lead.style in _TITLED_BELOW and i < n and _title_below(p, paras[i])
+                and (lead.end == len(p.text) or _QUALIFIER.fullmatch(p.text, lead.end))
+            ):
+                mk = lead
+        elif (
+            p.text[:1].isdigit() and _LONE_CLAUSE.fullmatch(p.text) and i < n
+            and _title_below(p, paras[i]) and _clause_continues(last, p.text)
+        ):
+            mk = rec.leading_before_space(p.text + "\u3000" + paras[i].text)
+            if mk is not None and mk.end != len(p.text):
+                mk = None
+            if mk is not None:
+                last = mk.text
+        if mk is None:
+            out.append(p)
+            continue
+        joined = _concat(rec, [p, paras[i]])
+        joined.lead = mk
+        out.append(joined)
+        i += 1
+    return out
+
+
 def split_run_ins(rec: Recognizer, paras: list[Para]) -> list[Para]:
     """Split paragraphs where a heading is run into the one before it.
 
@@ -285,15 +380,13 @@ def split_run_ins(rec: Recognizer, paras: list[Para]) -> list[Para]:
     for p in paras:
         text = p.text
         lead = p.lead
-        # A cut needs a full stop before a marker-like character (one search
-        # says whether there is any), or room for a run-in after the lead.
-        stop = _STOP_BEFORE_MARKER.search(text)
+        # A cut needs a full stop before 一…十 or 第 (a run-in heading), or
+        # before any marker-like character in the last 52 (a trailing
+        # heading), or room for a run-in after the lead. (The first class is
+        # part of the second, so one search of the whole text says it.)
         if (
-            stop is None
-            or (
-                _STOP_BEFORE_RUN_IN.search(text, stop.start()) is None
-                and _STOP_BEFORE_MARKER.search(text, max(stop.start(), len(text) - 52)) is None
-            )
+            _STOP_BEFORE_MARKER.search(text, len(text) - 52) is None
+            and not _has_stop_before_run_in(text)
         ) and (lead is None or lead.is_label or not _run_in_room(text, lead)):
             out.append(p)  # most paragraphs: nothing that could split them
         else:
@@ -803,7 +896,7 @@ def split_tail_members(rec: Recognizer, paras: list[Para]) -> list[Para]:
 
 def segment(nt: Normalized, rec: Recognizer) -> list[Para]:
     paras = raw_paragraphs(nt, rec)
-    paras = join_broken_lines(rec, paras)
+    paras = join_titles_below(rec, join_broken_lines(rec, paras))
     if lost_layout(paras):
         paras = split_continuations(rec, split_run_ins(rec, split_heads(rec, paras, lost=True)))
     else:

@@ -438,7 +438,8 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
                 if last_at.get(_key(mk, paras[k].text), -1) >= j:
                     repeated += 1
             if after_mulu or repeated >= 0.6 * len(marked):
-                out.update(range(mulu if mulu is not None and after_mulu else i, j))
+                # To its last entry: the short lines after it (前言) open the text.
+                out.update(range(mulu if mulu is not None and after_mulu else i, marked[-1] + 1))
         i = max(j, i + 1)
     return out
 

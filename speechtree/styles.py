@@ -124,6 +124,12 @@ STYLES: tuple[Style, ...] = (
           then="(?=[，：是要])"),
     Style("note", "〔1〕", "note", True, Inline.NEVER, 7, "note or reference number",
           top_level=True),
+    # A standard's annex (GB/T 1.1: 附录A, then （规范性） and its title) is a
+    # division of the document like a chapter, numbered by its letter: at
+    # the top level, its lists under it. Only as a label line, not in a
+    # sentence (附录A给出了…). 附件1 of a notice stays a label (not a node).
+    Style("annex", "附录A", "annex", True, Inline.NEVER, 1, "lettered annex of a standard",
+          then="(?=[ \u3000（(]|$)", top_level=True),
 )
 
 #: Compilation labels (第一篇 / 篇一) open speeches, not outline nodes.

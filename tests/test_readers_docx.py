@@ -255,6 +255,19 @@ def test_standard_with_numbering_styles(corpus_dir: Path) -> None:
     assert [n.marker for n in items] == [f"{c})" for c in "abcdefghijklmn"]
     assert items[0].title == "核电厂设计（SF1）"
     assert [n.marker for n in speech.sections[5].children] == ["6.1", "6.2", "6.3"]
+    # Term numbers alone on their line, the term on the next.
+    terms = [(n.marker, n.title) for n in speech.sections[2].children]
+    assert terms == [("3.1", "定期安全评价 periodic safety review"),
+                     ("3.2", "总体评价 global assessment"), ("3.3", "差异项 difference")]
+    # The annexes: top-level divisions, their lists under them.
+    annexes = speech.sections[7:]
+    assert [("".join(n.marker.split()), n.title) for n in annexes] == [
+        ("附录A", "（资料性附录）安全要素关联矩阵"),
+        ("附录B", "（资料性附录）核电厂PSR大纲的一般内容"),
+        ("附录C", "（资料性附录）收益成本分析的一般方法"),
+    ]
+    assert [n.marker for n in annexes[1].children] == [f"{c})" for c in "abcdefghi"]
+    assert speech.title == "核电厂定期安全评价 第1部分：通用要求"
 
 
 def _cover_docx(
@@ -309,6 +322,21 @@ def test_a_title_style_over_two_paragraphs() -> None:
     assert got is not None and got.title_lines == (1, 2)
     title = speechtree.parse(out.getvalue()).speeches[0].title
     assert title == "关于进一步加强城市道路照明设施养护管理的意见"
+
+
+def test_a_standards_title_keeps_the_space_before_its_part() -> None:
+    # GB/T 1.1 sets a title's elements apart (城市供水服务规范 第2部分：…);
+    # a title broken over two lines is otherwise joined without a space.
+    d = docx.Document()
+    d.add_paragraph("城市供水服务规范", style="Title")
+    d.add_paragraph("第2部分：水质检测", style="Title")
+    for text in ["1　范围", "本部分规定了水质检测的要求。", "2　检测项目", "检测项目见表1。"]:
+        d.add_paragraph(text)
+    out = io.BytesIO()
+    d.save(out)
+    doc = speechtree.parse(out.getvalue())
+    assert doc.speeches[0].title == "城市供水服务规范 第2部分：水质检测"
+    assert [n.marker for n in doc.speeches[0].sections] == ["1", "2"]
 
 
 def test_no_title_hint_without_a_cover() -> None:
