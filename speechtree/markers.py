@@ -181,8 +181,14 @@ class Recognizer:
             return None
         if text[pos] not in self.start_chars:
             # Most paragraphs: one set lookup says so. A counted topic may
-            # open its paragraph after a short genitive (党八股的第一条罪状是：).
-            g = _GENITIVE_LEAD.match(text, pos) if text[pos] not in _BOUNDARY_CHARS else None
+            # open its paragraph after a short genitive (党八股的第一条罪状是：):
+            # 的第 within its first eight characters, which a find says
+            # before the pattern is tried.
+            g = (
+                _GENITIVE_LEAD.match(text, pos)
+                if text[pos] not in _BOUNDARY_CHARS and text.find("的第", pos + 1, pos + 8) >= 0
+                else None
+            )
             if g is None:
                 return None
             mk = self.leading(text, g.end())

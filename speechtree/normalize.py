@@ -155,22 +155,22 @@ _COMMAS = "".join(
 _NOTE_OPEN = "〔［["
 _DOTS = "".join(c for c in _DOTS if c not in _OPENERS + _CLOSERS)
 _ORDINAL = "[0-9]{1,3}|[一二三四五六七八九十百零〇○]{1,5}|[甲乙丙丁戊己庚辛壬癸]"
+#: The look-alikes that are not already the standard form (（）.、).
+_UNUSUAL = "".join(sorted(set(_OPENERS + _CLOSERS + _DOTS + _COMMAS) - set("（）.、")))
 #: A look-alike marker at a line start, with the line break before it (the
-#: text is searched with one put before its first line). A pattern that opens
-#: with a plain character is searched in C from one line break to the next;
-#: ``^`` under ``re.M`` was tried at every character (half of this stage).
+#: text is searched with one put before its first line). Only a marker that
+#: holds an unusual character changes, and its marker part (bracket, ordinal
+#: of at most five, punctuation) is at most seven long: the lookahead skips
+#: every other line in C. (A pattern that opens with a plain character is
+#: searched from one line break to the next; ``^`` under ``re.M``, and a
+#: search of the whole text for an unusual character first, cost a class test
+#: per character: half of this stage.)
 _LOOKALIKE = _re(
-    "\n(?P<pre>[ \u3000]*)(?P<open>[" + re.escape(_OPENERS) + "])?"
+    "\n(?=[ \u3000]*[^\n]{0,6}[" + re.escape(_UNUSUAL) + "])"
+    "(?P<pre>[ \u3000]*)(?P<open>[" + re.escape(_OPENERS) + "])?"
     "(?P<num>" + _ORDINAL + ")"
     "(?:(?P<close>[" + re.escape(_CLOSERS) + "])|(?P<dot>[" + re.escape(_DOTS) + "])"
     "|(?P<comma>[" + re.escape(_COMMAS) + "]))"
-)
-#: The look-alikes that are not already the standard form: a text with none
-#: (nearly every text) needs no line-start pass.
-_UNUSUAL = _re(
-    "["
-    + re.escape("".join(sorted(set(_OPENERS + _CLOSERS + _DOTS + _COMMAS) - set("（）.、"))))
-    + "]"
 )
 
 
@@ -189,9 +189,8 @@ def _standard_form(m: re.Match[str]) -> str:
 
 
 def _lookalikes(text: str) -> str:
-    if _UNUSUAL.search(text) is None:
-        return text
-    return _LOOKALIKE.sub(_standard_form, "\n" + text)[1:]
+    out, n = _LOOKALIKE.subn(_standard_form, "\n" + text)
+    return out[1:] if n else text
 
 
 #: What stands before the space of ``一 标题`` on its line (after the one-for-one

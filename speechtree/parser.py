@@ -35,6 +35,7 @@ from .offsets import line_starts
 from .options import DEFAULT_OPTIONS, ParseOptions
 from .segment import Para, segment
 from .speeches import (
+    ANNEX_START,
     PART_STYLE,
     SpeechPlan,
     attached_titles,
@@ -159,6 +160,7 @@ def parse(
     decoded: Decoded | None = None
     fmt = "text"
     title_lines: tuple[int, int] | None = None
+    own_lines: frozenset[int] = frozenset()
     if isinstance(data, str) and opts.input_format not in (None, "text"):
         data = data.encode("utf-8")  # a named format is read from its bytes
     if isinstance(data, bytes | bytearray | memoryview):
@@ -175,6 +177,9 @@ def parse(
         if extracted is not None:
             text, encoding, fmt = extracted.text, extracted.encoding, extracted.format
             title_lines = extracted.title_lines
+            # A paragraph the file marks as a heading is whole: never a line
+            # broken off the paragraph before or after it.
+            own_lines = frozenset(h.line for h in extracted.headings)
             check_text(text, spath)
         else:
             decoded = decode_bytes(raw, opts.encoding, spath, strict=opts.strict_decode)
@@ -207,7 +212,7 @@ def parse(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        doc = _Parser(_table(opts), opts).run(text, source, title_lines)
+        doc = _Parser(_table(opts), opts).run(text, source, title_lines, own_lines)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -272,10 +277,11 @@ class _Parser:
         self.n_nodes = 0  # across the speeches so far (options.max_nodes)
 
     def run(
-        self, text: str, source: Source, title_lines: tuple[int, int] | None = None
+        self, text: str, source: Source, title_lines: tuple[int, int] | None = None,
+        own_lines: frozenset[int] = frozenset(),
     ) -> Document:
         nt = normalize(text)
-        paras = segment(nt, self.rec)
+        paras = segment(nt, self.rec, own_lines)
         for i in lone_numerals_out_of_series([(p.text, p.lead) for p in paras]):
             paras[i].lead = None
         if self.options.split_speeches:
@@ -385,13 +391,24 @@ class _Parser:
 
         events: list[Event] = []
         inline = self.rec.inline
+        # One pass over the speech's paragraphs: its events, and the annex
+        # labels (after which every series closes) and the paragraphs cut out
+        # of the line before them that the tree builder is given.
+        annexes: list[int] = []
+        cut: list[int] = []
         for i in range(plan.start, plan.end):
+            lead = leads[i]
+            p = paras[i]
+            text = p.text
+            if lead is None:
+                if text[0] in ANNEX_START and is_annex(text):
+                    annexes.append(i)
+            elif not p.starts_line:
+                cut.append(i)
             if i in skip or i in contents:
                 continue
-            lead = leads[i]
             start = 0
             lead_in = i > 0 and paras[i - 1].text[-1] == "："
-            text = paras[i].text
             if lead is not None and not lead.is_label:
                 events.append(Event(
                     i, lead, True, lead_in, ends_lead_in=text[-1] == "：",
@@ -402,17 +419,8 @@ class _Parser:
             for mk in inline(text, start):
                 events.append(Event(i, mk, False, lead_in, _own_lead_in(text, mk.start)))
         events = self.builder.keep_enumerations(drop_previews(events, paras))
-        resets = frozenset(
-            i
-            for i in range(plan.start, plan.end)
-            if leads[i] is None and is_annex(paras[i].text)
-        ) | attached_titles(paras, leads, plan.start, plan.end)
-        cut_out = frozenset(
-            i
-            for i in range(plan.start, plan.end)
-            if not paras[i].starts_line and leads[i] is not None
-        )
-        built, tree_warnings = self.builder.build(events, resets, cut_out)
+        resets = frozenset(annexes) | attached_titles(paras, leads, plan.start, plan.end)
+        built, tree_warnings = self.builder.build(events, resets, frozenset(cut))
         self.n_nodes += len(built)
         if self.n_nodes > self.options.max_nodes:  # before the models, which cost the most
             raise LimitError(
@@ -510,8 +518,9 @@ class _Parser:
         """Model nodes for the built tree, with titles, bodies and spans."""
         paras = ctx.paras
         original = ctx.original
-        ostart, oend, span = ctx.ostart, ctx.oend, ctx.span
+        ostart, oend = ctx.ostart, ctx.oend
         plain = ctx.plain
+        ls = ctx.line_starts  # (spans built here, not by ctx.span: two per node)
         n = len(built)
         starts = [ostart(paras[b.event.para], b.event.marker.start) for b in built]
         nodes: list[Node] = []
@@ -553,8 +562,16 @@ class _Parser:
                         original[t_start:t_stop], keep_mark=whole_line, plain=plain
                     ),
                     text=clean_text(original[t_stop:body_end], plain=plain),
-                    span=span(m_start, max(body_end, t_stop)),
-                    title_span=span(t_start, t_stop),
+                    span=_new_span(
+                        start=m_start, end=(end := max(m_start, body_end, t_stop)),
+                        line=bisect_right(ls, m_start),
+                        end_line=bisect_right(ls, max(m_start, end - 1)),
+                    ),
+                    title_span=_new_span(
+                        start=t_start, end=(t_last := max(t_start, t_stop)),
+                        line=bisect_right(ls, t_start),
+                        end_line=bisect_right(ls, max(t_start, t_last - 1)),
+                    ),
                     children=[nodes[n - 1 - c] for c in b.children],
                 )
             )

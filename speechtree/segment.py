@@ -19,8 +19,9 @@ from .styles import Inline
 #: U+3000. (A pattern that opens with a character class is searched in C from
 #: one possible start to the next; the exact pattern, which opens with an
 #: optional part, cost several µs per indented line.)
-_GAP_RUN = re.compile("[ \u3000]{2,}")
-_SPACE = re.compile(r"[ \u3000]+")
+_GAP_RUN = re.compile("[ \u3000][ \u3000]+")
+#: (Written to open with one class, not a repeat, for the same reason.)
+_SPACE = re.compile("[ \u3000][ \u3000]*")
 #: A line ending in one of these ends its sentence; others may be broken.
 _ENDERS = set("。！？；：…”’」』）》!?")
 #: A line starting with one of these continues the line before it.
@@ -31,6 +32,22 @@ _ANY_PUNCT = re.compile(r"[，。！？；：、]")
 _RUN_IN_AFTER_STOP = frozenset({"cn_dun", "di_comma", "di_topic", "di_part"})
 #: A full stop followed by a character those styles can start with.
 _STOP_BEFORE_RUN_IN = re.compile(r"[。！？](?=[一二三四五六七八九十第])")
+#: The same, one pattern per full stop, to say whether a paragraph holds any:
+#: a pattern that opens with one plain character is searched about ten times
+#: faster than one that opens with a class (a class test per character).
+_FULL_STOP_BEFORE_RUN_IN = re.compile("。(?=[一二三四五六七八九十第])")
+_EXCLAMATION_BEFORE_RUN_IN = re.compile("！(?=[一二三四五六七八九十第])")
+_QUESTION_BEFORE_RUN_IN = re.compile("？(?=[一二三四五六七八九十第])")
+
+
+def _has_stop_before_run_in(text: str) -> bool:
+    return (
+        _FULL_STOP_BEFORE_RUN_IN.search(text) is not None
+        or ("！" in text and _EXCLAMATION_BEFORE_RUN_IN.search(text) is not None)
+        or ("？" in text and _QUESTION_BEFORE_RUN_IN.search(text) is not None)
+    )
+
+
 #: A full stop followed by a character any heading can start with.
 _STOP_BEFORE_MARKER = re.compile(r"[。！？](?=[（第①-⑳㉑-㉟㊱-㊿0-9一二三四五六七八九十])")
 _CLAUSE_END = re.compile(r"[。！？；，]")
@@ -247,7 +264,12 @@ def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> boo
     )
 
 
-def join_broken_lines(rec: Recognizer, paras: list[Para]) -> list[Para]:
+def join_broken_lines(
+    rec: Recognizer, paras: list[Para], own_lines: frozenset[int] = frozenset()
+) -> list[Para]:
+    """Lines that a line break cut out of one paragraph, joined again; never
+    a line of ``own_lines`` (1-based), which a reader knows to be a
+    paragraph of its own (a Word heading)."""
     out: list[Para] = []
     n = len(paras)
     i = 0
@@ -263,6 +285,7 @@ def join_broken_lines(rec: Recognizer, paras: list[Para]) -> list[Para]:
                 and nxt.starts_line
                 and not nxt.blank_before
                 and nxt.line == cur.end_line + 1
+                and not (own_lines and (nxt.line in own_lines or cur.end_line in own_lines))
             ) or not _should_join(rec, cur, nxt, paras[i + 1] if i + 1 < n else None):
                 break
             # Joined once at the end: rebuilding the paragraph at every line
@@ -324,31 +347,35 @@ def join_titles_below(rec: Recognizer, paras: list[Para]) -> list[Para]:
         p = paras[i]
         i += 1
         lead = p.lead
-        mk = None
+        group = [p]
         if lead is not None:
             if lead.style in _CLAUSE_STYLES:
                 last = lead.text
-            elif (
-                lead.style in _TITLED_BELOW and i < n and _title_below(p, paras[i])
-                and (lead.end == len(p.text) or _QUALIFIER.fullmatch(p.text, lead.end))
-            ):
-                mk = lead
+            elif lead.style in _TITLED_BELOW:
+                # The label, its qualifier and its title, each maybe on a line.
+                rest = p.text[lead.end :]
+                while (
+                    i < n and (not rest or _QUALIFIER.fullmatch(rest))
+                    and _title_below(group[-1], paras[i])
+                ):
+                    rest += paras[i].text
+                    group.append(paras[i])
+                    i += 1
         elif (
             p.text[:1].isdigit() and _LONE_CLAUSE.fullmatch(p.text) and i < n
             and _title_below(p, paras[i]) and _clause_continues(last, p.text)
         ):
-            mk = rec.leading_before_space(p.text + "\u3000" + paras[i].text)
-            if mk is not None and mk.end != len(p.text):
-                mk = None
-            if mk is not None:
-                last = mk.text
-        if mk is None:
+            lead = rec.leading_before_space(p.text + "\u3000" + paras[i].text)
+            if lead is not None and lead.end == len(p.text):
+                last = lead.text
+                group.append(paras[i])
+                i += 1
+        if len(group) == 1:
             out.append(p)
             continue
-        joined = _concat(rec, [p, paras[i]])
-        joined.lead = mk
+        joined = _concat(rec, group)
+        joined.lead = lead
         out.append(joined)
-        i += 1
     return out
 
 
@@ -363,15 +390,13 @@ def split_run_ins(rec: Recognizer, paras: list[Para]) -> list[Para]:
     for p in paras:
         text = p.text
         lead = p.lead
-        # A cut needs a full stop before a marker-like character (one search
-        # says whether there is any), or room for a run-in after the lead.
-        stop = _STOP_BEFORE_MARKER.search(text)
+        # A cut needs a full stop before 一…十 or 第 (a run-in heading), or
+        # before any marker-like character in the last 52 (a trailing
+        # heading), or room for a run-in after the lead. (The first class is
+        # part of the second, so one search of the whole text says it.)
         if (
-            stop is None
-            or (
-                _STOP_BEFORE_RUN_IN.search(text, stop.start()) is None
-                and _STOP_BEFORE_MARKER.search(text, max(stop.start(), len(text) - 52)) is None
-            )
+            _STOP_BEFORE_MARKER.search(text, len(text) - 52) is None
+            and not _has_stop_before_run_in(text)
         ) and (lead is None or lead.is_label or not _run_in_room(text, lead)):
             out.append(p)  # most paragraphs: nothing that could split them
         else:
@@ -879,9 +904,11 @@ def split_tail_members(rec: Recognizer, paras: list[Para]) -> list[Para]:
     return out
 
 
-def segment(nt: Normalized, rec: Recognizer) -> list[Para]:
+def segment(nt: Normalized, rec: Recognizer, own_lines: frozenset[int] = frozenset()) -> list[Para]:
+    """Paragraphs of ``nt``; ``own_lines`` are lines a reader knows to be
+    paragraphs of their own (see :func:`join_broken_lines`)."""
     paras = raw_paragraphs(nt, rec)
-    paras = join_titles_below(rec, join_broken_lines(rec, paras))
+    paras = join_titles_below(rec, join_broken_lines(rec, paras, own_lines))
     if lost_layout(paras):
         paras = split_continuations(rec, split_run_ins(rec, split_heads(rec, paras, lost=True)))
     else:
