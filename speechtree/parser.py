@@ -29,7 +29,6 @@ from .models import (
     Source,
     Span,
     Speech,
-    trusted_builder,
 )
 from .normalize import Normalized, normalize
 from .offsets import line_starts
@@ -127,14 +126,14 @@ class _Context:
         )
 
 
-# Built from checked offsets: constructed without re-validating (hot path).
-_new_span = trusted_builder(Span)
-_new_node = trusted_builder(Node)
-_new_block = trusted_builder(Block)
-_new_speech = trusted_builder(Speech)
-_new_source = trusted_builder(Source)
-_new_document = trusted_builder(Document)
-_new_warning = trusted_builder(OutlineWarning)
+# The models' constructors do not validate (dataclasses): values are checked here.
+_new_span = Span
+_new_node = Node
+_new_block = Block
+_new_speech = Speech
+_new_source = Source
+_new_document = Document
+_new_warning = OutlineWarning
 
 
 def _table(options: ParseOptions) -> StyleTable:
