@@ -580,7 +580,12 @@ def attached_titles(
     out: set[int] = set()
     for i in range(start, end):
         text = paras[i].text
-        if leads[i] is None and named.get(text.rstrip("*"), i) < i - 1 and is_title_like(text):
+        if (
+            leads[i] is None
+            and 4 <= len(text) <= 60  # (is_title_like's first test: no hashing a long text)
+            and named.get(text.rstrip("*"), i) < i - 1
+            and is_title_like(text)
+        ):
             out.add(i)
         if "《" in text:
             for m in QUOTED_NAME.finditer(text):
