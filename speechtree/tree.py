@@ -289,8 +289,11 @@ class TreeBuilder:
             )
             if prev is not None:
                 fr.members = prev.members + 1
-                fr.single = prev.single and all(
-                    i in cut_out for i in range(prev.para + 1, e.para)
+                # (No paragraph between, or none cut out at all: answered
+                # without a generator, as most members are.)
+                fr.single = prev.single and (
+                    e.para <= prev.para + 1
+                    or (bool(cut_out) and all(i in cut_out for i in range(prev.para + 1, e.para)))
                 )
             stack.append(fr)
             if heading:
