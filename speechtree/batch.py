@@ -669,7 +669,7 @@ def _load_existing(path: str, fmt: str) -> Document:
     with open(path, "rb") as fh:
         data = fh.read()
     if fmt == "yaml":
-        return Document.model_validate(yaml_io.load(data))
+        return Document.from_dict(yaml_io.load(data))
     return Document.from_json(data)
 
 

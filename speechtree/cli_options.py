@@ -47,8 +47,8 @@ def input_options(over_limit: str) -> Callable[[_F], _F]:
         @functools.wraps(fn)
         def command(*args: Any, encoding: str | None, strict_decode: bool, max_bytes: int,
                     max_nodes: int, input_format: str, **kwargs: Any) -> Any:
-            # click has checked each value, so the options need no validating.
-            options = ParseOptions.model_construct(
+            # (click has checked each value; ParseOptions' own checks cost microseconds.)
+            options = ParseOptions(
                 encoding=encoding, strict_decode=strict_decode, max_bytes=max_bytes,
                 max_nodes=max_nodes, input_format=_input_format(input_format))
             return fn(*args, options=options, **kwargs)

@@ -19,6 +19,27 @@ INPUT_WARNING_CODES: dict[str, str] = {
     "ST001": "invalid-bytes",
 }
 
+#: Every lint rule's code and name, in lint's order (``lint.RULES`` gives each
+#: its check): the one vocabulary for what parse warns about and lint
+#: reports, kept here so that a parse with warnings need not import lint.
+RULE_NAMES: dict[str, str] = {
+    "ST101": "skipped-ordinal",
+    "ST102": "duplicate-ordinal",
+    "ST103": "start-not-one",
+    "ST104": "ordinal-backwards",
+    "ST201": "level-skip",
+    "ST202": "level-inverted",
+    "ST203": "style-two-levels",
+    "ST204": "too-deep",
+    "ST301": "punct-after-bracket",
+    "ST302": "cn-numeral-dot",
+    "ST303": "arabic-dun",
+    "ST304": "mixed-width-series",
+    "ST305": "mixed-width-marker",
+    "ST306": "half-bracket",
+    "ST307": "nonstandard-ordinal",
+}
+
 #: The tree builder's names for numbering problems → lint's codes.
 TREE_WARNING_CODES: dict[str, str] = {
     "gap": "ST101",
@@ -31,10 +52,8 @@ TREE_WARNING_CODES: dict[str, str] = {
 
 def warning_code(tree_code: str) -> tuple[str, str]:
     """``(lint code, rule name)`` for a tree builder's warning."""
-    from .models import warning_codes
-
     code = TREE_WARNING_CODES[tree_code]
-    return code, warning_codes()[code]
+    return code, RULE_NAMES[code]
 
 
 def canonical_encoding(name: str) -> str:

@@ -12,10 +12,10 @@ from typing import BinaryIO, NamedTuple
 import regex
 
 from .errors import DecodeError, InputError, LimitError
-from .models import OutlineWarning, trusted_builder
+from .models import OutlineWarning
 from .offsets import line_starts
 
-_new_warning = trusted_builder(OutlineWarning)  # (its values are this module's own)
+_new_warning = OutlineWarning  # (its values are this module's own)
 
 #: Tried in this order when the bytes carry no BOM and are not UTF-8.
 FALLBACK_ENCODINGS: tuple[str, ...] = ("gb18030", "big5", "utf_16_le", "utf_16_be")

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import regex
 from pydantic import BaseModel, ConfigDict
 
+from .conventions import RULE_NAMES
 from .models import Document, Node
 from .offsets import line_starts
 from .printable import printable
@@ -216,9 +217,14 @@ RuleFn = Callable[[LintState], Iterator[Finding]]
 @dataclass(frozen=True)
 class Rule:
     code: str
-    name: str
     summary: str
     check: RuleFn
+
+    @property
+    def name(self) -> str:
+        """The rule's name (``skipped-ordinal``), from the one table of codes and
+        names (``conventions.RULE_NAMES``), which the parser's warnings use too."""
+        return RULE_NAMES[self.code]
 
 
 def _ordinal_pairs(state: LintState) -> Iterator[tuple[Node | None, Node]]:
@@ -515,31 +521,21 @@ def _mixed_marker(state: LintState) -> Iterator[Finding]:
 
 #: The rules, in the order they run and are documented.
 RULES: tuple[Rule, ...] = (
-    Rule("ST101", "skipped-ordinal", "an ordinal is skipped: （一） then （三）", _skipped),
-    Rule("ST102", "duplicate-ordinal", "an ordinal is repeated: （一） then （一）", _duplicated),
-    Rule("ST103", "start-not-one", "a series does not start at one: （二） first", _not_one),
-    Rule("ST104", "ordinal-backwards", "numbering goes back at one level: 三、 then 一、",
-         _backwards),
-    Rule("ST201", "level-skip", "a level is skipped: 一、 straight to （1）", _level_skip),
-    Rule("ST202", "level-inverted", "a higher-level style under a lower one: 1. holding （一）",
-         _level_inverted),
-    Rule("ST203", "style-two-levels", "one style at two levels in one speech",
-         _style_two_levels),
-    Rule("ST204", "too-deep", "nesting deeper than 100 levels, capped by the parser",
-         _too_deep),
-    Rule("ST301", "punct-after-bracket", "punctuation after a bracketed marker: （一）、",
-         _punct_after_enclosed),
-    Rule("ST302", "cn-numeral-dot", "a Chinese numeral with a dot or comma: 一. 一，", _cn_dot),
-    Rule("ST303", "arabic-dun", "an Arabic numeral with 、: 1、 where 1. is standard",
-         _arabic_dun),
-    Rule("ST304", "mixed-width-series", "full- and half-width brackets or dots in one series",
-         _mixed_series),
-    Rule("ST305", "mixed-width-marker", "one marker mixes full- and half-width brackets: (一）",
-         _mixed_marker),
-    Rule("ST306", "half-bracket", "a closing bracket alone: 1） where （1） is standard",
-         _half_bracket),
-    Rule("ST307", "nonstandard-ordinal", "an ordinal system outside GB/T 9704: 甲、 Ⅰ、 一␣ ⑴",
-         _nonstandard),
+    Rule("ST101", "an ordinal is skipped: （一） then （三）", _skipped),
+    Rule("ST102", "an ordinal is repeated: （一） then （一）", _duplicated),
+    Rule("ST103", "a series does not start at one: （二） first", _not_one),
+    Rule("ST104", "numbering goes back at one level: 三、 then 一、", _backwards),
+    Rule("ST201", "a level is skipped: 一、 straight to （1）", _level_skip),
+    Rule("ST202", "a higher-level style under a lower one: 1. holding （一）", _level_inverted),
+    Rule("ST203", "one style at two levels in one speech", _style_two_levels),
+    Rule("ST204", "nesting deeper than 100 levels, capped by the parser", _too_deep),
+    Rule("ST301", "punctuation after a bracketed marker: （一）、", _punct_after_enclosed),
+    Rule("ST302", "a Chinese numeral with a dot or comma: 一. 一，", _cn_dot),
+    Rule("ST303", "an Arabic numeral with 、: 1、 where 1. is standard", _arabic_dun),
+    Rule("ST304", "full- and half-width brackets or dots in one series", _mixed_series),
+    Rule("ST305", "one marker mixes full- and half-width brackets: (一）", _mixed_marker),
+    Rule("ST306", "a closing bracket alone: 1） where （1） is standard", _half_bracket),
+    Rule("ST307", "an ordinal system outside GB/T 9704: 甲、 Ⅰ、 一␣ ⑴", _nonstandard),
 )
 
 CODES: tuple[str, ...] = tuple(r.code for r in RULES)

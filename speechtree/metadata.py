@@ -29,18 +29,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from .buildcache import Patterns
 from .clean import clean_title
-from .models import Block, MetaField, Span, SpeechMetadata, trusted_builder
+from .models import Block, MetaField, Span, SpeechMetadata
 from .offsets import line_starts
 from .whitespace import WHITESPACE
 
-# Built without validating: every value is the reader's own (as in parser.py).
-_new_span = trusted_builder(Span)
-_new_field = trusted_builder(MetaField)
-_new_metadata = trusted_builder(SpeechMetadata)
+# (The constructors do not validate: every value is the reader's own, as in parser.py.)
+_new_span = Span
+_new_field = MetaField
+_new_metadata = SpeechMetadata
 
 #: Common Chinese surnames: a name alone on a line must start with one (a
 #: two-character line such as 下载 or 收藏 is page clutter, not a byline).
@@ -404,7 +404,7 @@ def _after_occasion(text: str) -> str:
     return text[m.end():] if m else text
 
 
-FIELDS = tuple(SpeechMetadata.model_fields)
+FIELDS = tuple(f.name for f in fields(SpeechMetadata))
 
 
 def read_metadata(

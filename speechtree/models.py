@@ -1,26 +1,30 @@
-"""Models: the typed outline (pydantic v2) and its JSON/YAML forms."""
+"""Models: the typed outline (stdlib dataclasses) and its JSON/YAML forms.
+
+The outline types are plain dataclasses, so that ``speechtree parse`` builds
+and writes an outline without importing pydantic (about half its start-up).
+Their annotations are also the schema: each field's constraints and
+description are written there, as pydantic ``Field``/``AfterValidator``
+metadata in ``Annotated`` strings (``from __future__ import annotations``
+keeps them unevaluated). Pydantic reads them only where a document is
+checked or described: :meth:`Document.from_json`, :func:`schema_problems`,
+:func:`json_schema` (``speechtree schema``, ``docs/schema.json``) and the web
+app, through one ``TypeAdapter`` built on first use (:func:`_adapter`).
+"""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 import orjson
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
 
 from .printable import json_c1_escaped
 
 if TYPE_CHECKING:
     import pandas
+    from pydantic import AfterValidator, Field, StrictInt, TypeAdapter
 
     from .rows import Row
 
@@ -35,41 +39,58 @@ SCHEMA_VERSION: Literal["2.0"] = "2.0"
 BlockKind = Literal["label", "title", "paragraph", "contents", "unplaced"]
 NodeKind = Literal["heading", "item"]
 
-#: Every model rejects fields it does not know: a typo or a field from
-#: another version is an error, not silently dropped. Validators and
-#: serialisers are built when first needed (``defer_build``): the parser
-#: builds models without validating (``trusted_builder``) and JSON is written
-#: from their fields (``_fields``), so ``speechtree parse`` never pays for
-#: pydantic's schema build (and plugin scan) at start-up.
-_STRICT = ConfigDict(extra="forbid", defer_build=True)
+#: Every model rejects fields it does not know when validated: a typo or a
+#: field from another version is an error, not silently dropped. (A
+#: ``pydantic.ConfigDict`` is a plain dict, so this needs no pydantic.)
+_STRICT: Any = {"extra": "forbid"}
 
 
-class Span(BaseModel):
+def _known_style(v: str) -> str:
+    if v not in style_names():
+        raise ValueError(f"unknown style {v!r} (known: {', '.join(style_names())})")
+    return v
+
+
+def _known_warning(w: OutlineWarning) -> OutlineWarning:
+    codes = warning_codes()
+    if w.code not in codes:
+        raise ValueError(f"unknown warning code {w.code!r} (known: {', '.join(codes)})")
+    if codes[w.code] != w.name:
+        raise ValueError(f"warning {w.code} is named {codes[w.code]!r}, not {w.name!r}")
+    return w
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
     """Character offsets ``[start, end)`` into the decoded original text, and
     the 1-based lines of its first and last character."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    __pydantic_config__ = _STRICT
 
-    start: int = Field(ge=0, description="Offset of the first character (0-based, in characters).")
-    end: int = Field(ge=0, description="Offset just after the last character.")
-    line: int = Field(ge=1, description="1-based line of the first character.")
-    end_line: int = Field(ge=1, description="1-based line of the last character.")
+    start: Annotated[StrictInt, Field(
+        ge=0, description="Offset of the first character (0-based, in characters)."
+    )]
+    end: Annotated[StrictInt, Field(ge=0, description="Offset just after the last character.")]
+    line: Annotated[StrictInt, Field(ge=1, description="1-based line of the first character.")]
+    end_line: Annotated[StrictInt, Field(ge=1, description="1-based line of the last character.")]
 
 
-class Block(BaseModel):
+@dataclass(slots=True)
+class Block:
     """A stretch of text that is not an outline node, kept so nothing is lost."""
 
-    model_config = _STRICT
+    __pydantic_config__ = _STRICT
 
-    kind: BlockKind = Field(
+    kind: Annotated[BlockKind, Field(
         description="label (第一篇), title, paragraph (salutation, byline, opening text), "
         "contents (a table of contents), unplaced (before a compilation's first speech)."
-    )
-    text: str = Field(description="The block's text, cleaned (see Node.text).")
-    span: Span = Field(description="Where the block is in the original text.")
+    )]
+    text: Annotated[str, Field(description="The block's text, cleaned (see Node.text).")]
+    span: Annotated[Span, Field(description="Where the block is in the original text.")]
 
 
-class Node(BaseModel):
+@dataclass(slots=True)
+class Node:
     """One outline node: a block heading or an enumerated item.
 
     ``span`` runs from the marker to the end of the node's own body (before
@@ -79,77 +100,99 @@ class Node(BaseModel):
     ``original[title_span.end:span.end]``.
     """
 
-    model_config = _STRICT
+    __pydantic_config__ = _STRICT
 
-    kind: NodeKind = Field(
+    kind: Annotated[NodeKind, Field(
         description="heading (a numbered heading opening a paragraph) or item (an "
         "enumeration inside a paragraph, or any 一是-style item)."
-    )
-    style: str = Field(description="The marker style's name (speechtree/styles.py).")
-    marker: str = Field(description="The marker exactly as written: （一）, １．, 第一，.")
-    ordinal: int | None = Field(description="The marker's number; null when it has none.")
-    level: int = Field(ge=1, description="Depth in the speech's outline, 1 = top.")
-    title: str = Field(
+    )]
+    style: Annotated[str, AfterValidator(_known_style), Field(
+        description="The marker style's name (speechtree/styles.py)."
+    )]
+    marker: Annotated[str, Field(
+        description="The marker exactly as written: （一）, １．, 第一，."
+    )]
+    ordinal: Annotated[StrictInt | None, Field(
+        description="The marker's number; null when it has none."
+    )]
+    level: Annotated[StrictInt, Field(ge=1, description="Depth in the speech's outline, 1 = top.")]
+    title: Annotated[str, Field(
         description="The heading or item text, cleaned: one line, no stray spaces between "
         "Han characters, no zero-width characters, edge punctuation dropped."
-    )
-    text: str = Field(
+    )]
+    text: Annotated[str, Field(
         description="The node's own body (after its title, up to the next node), cleaned: "
         "lines trimmed, blank lines dropped, no stray spaces between Han characters, no "
         "zero-width characters. The original is original[title_span.end:span.end]."
-    )
-    span: Span = Field(description="From the marker to the end of the node's own body.")
-    title_span: Span = Field(description="Where the title was read, in the original.")
-    children: list[Node] = Field(description="The nodes under this one, in order.")
-
-    @field_validator("style")
-    @classmethod
-    def _known_style(cls, v: str) -> str:
-        if v not in style_names():
-            raise ValueError(f"unknown style {v!r} (known: {', '.join(style_names())})")
-        return v
+    )]
+    span: Annotated[Span, Field(description="From the marker to the end of the node's own body.")]
+    title_span: Annotated[Span, Field(description="Where the title was read, in the original.")]
+    children: Annotated[list[Node], Field(description="The nodes under this one, in order.")]
 
 
-class MetaField(BaseModel):
+@dataclass(slots=True)
+class MetaField:
     """One fact about a speech, as read from its text, with where it was read."""
 
-    model_config = _STRICT
+    __pydantic_config__ = _STRICT
 
-    value: str = Field(description="The fact, cleaned (a date in ISO 8601).")
-    span: Span = Field(description="The characters it was read from, in the original.")
+    value: Annotated[str, Field(description="The fact, cleaned (a date in ISO 8601).")]
+    span: Annotated[Span, Field(
+        description="The characters it was read from, in the original."
+    )]
 
 
-class SpeechMetadata(BaseModel):
+@dataclass(slots=True)
+class SpeechMetadata:
     """Who, when, where: each field read from the speech's own text, null when
     the text does not say (never guessed from a file name)."""
 
-    model_config = _STRICT
+    __pydantic_config__ = _STRICT
 
-    subtitle: MetaField | None = Field(description="The line under the title (——在…上的讲话).")
-    speaker: MetaField | None = Field(description="The speaker's name, from a byline or title.")
-    speaker_role: MetaField | None = Field(description="The speaker's office (市委书记, 省长).")
-    date: MetaField | None = Field(
+    subtitle: Annotated[MetaField | None, Field(
+        description="The line under the title (——在…上的讲话)."
+    )]
+    speaker: Annotated[MetaField | None, Field(
+        description="The speaker's name, from a byline or title."
+    )]
+    speaker_role: Annotated[MetaField | None, Field(
+        description="The speaker's office (市委书记, 省长)."
+    )]
+    date: Annotated[MetaField | None, Field(
         description="When it was given, ISO 8601; partial dates stay partial (2020-06, "
         "--04-24 when the text gives no year)."
-    )
-    occasion: MetaField | None = Field(description="The meeting or event it was given at.")
-    place: MetaField | None = Field(description="Where it was given or written (a dateline).")
-    source: MetaField | None = Field(description="The origin line of a scraped text (来源：…).")
-    original_title: MetaField | None = Field(description="The title given after 原标题：.")
+    )]
+    occasion: Annotated[MetaField | None, Field(
+        description="The meeting or event it was given at."
+    )]
+    place: Annotated[MetaField | None, Field(
+        description="Where it was given or written (a dateline)."
+    )]
+    source: Annotated[MetaField | None, Field(
+        description="The origin line of a scraped text (来源：…)."
+    )]
+    original_title: Annotated[MetaField | None, Field(
+        description="The title given after 原标题：."
+    )]
 
 
-class Speech(BaseModel):
+@dataclass(slots=True)
+class Speech:
     """One speech of a file: its label (第一篇), title, metadata, preamble and sections."""
 
-    model_config = _STRICT
+    __pydantic_config__ = _STRICT
 
-    label: str | None = Field(description="Compilation label (第一篇, 篇一) or null.")
-    title: str = Field(description="The speech's title, cleaned; empty when it has none.")
-    title_span: Span | None = Field(description="Where the title was read; null without one.")
-    span: Span = Field(description="The speech's stretch of the original text.")
-    metadata: SpeechMetadata = Field(description="Who, when, where, as the text says.")
-    preamble: list[Block] = Field(description="Text before the first node, in order.")
-    sections: list[Node] = Field(description="The top-level nodes.")
+    label: Annotated[str | None, Field(description="Compilation label (第一篇, 篇一) or null.")]
+    title: Annotated[str, Field(
+        description="The speech's title, cleaned; empty when it has none."
+    )]
+    title_span: Annotated[Span | None, Field(
+        description="Where the title was read; null without one."
+    )]
+    span: Annotated[Span, Field(description="The speech's stretch of the original text.")]
+    metadata: Annotated[SpeechMetadata, Field(description="Who, when, where, as the text says.")]
+    preamble: Annotated[list[Block], Field(description="Text before the first node, in order.")]
+    sections: Annotated[list[Node], Field(description="The top-level nodes.")]
 
     def walk(self) -> Iterator[tuple[tuple[int, ...], Node]]:
         """This speech's nodes in document order with their paths ``(i, j, …)``,
@@ -175,83 +218,88 @@ def _walk(
             push(((*path, j), kids[j]))
 
 
-class Source(BaseModel):
+@dataclass(slots=True)
+class Source:
     """The input: where it came from and how it was decoded."""
 
-    model_config = _STRICT
+    __pydantic_config__ = _STRICT
 
-    path: str | None = Field(description="The input path; null for text or standard input.")
-    encoding: str = Field(
+    path: Annotated[str | None, Field(
+        description="The input path; null for text or standard input."
+    )]
+    encoding: Annotated[str, Field(
         description="The encoding used, by its canonical codec name (utf-8, utf-8-sig, "
         "gb18030, gbk, big5, utf-16-le, utf-16); unicode when text was given, not bytes."
-    )
-    sha256: str = Field(
+    )]
+    sha256: Annotated[str, Field(
         pattern="^[0-9a-f]{64}$", description="SHA-256 of the decoded text as UTF-8, in hex."
-    )
-    length: int = Field(ge=0, description="Length of the decoded text in characters.")
-    format: str = Field(
+    )]
+    length: Annotated[StrictInt, Field(
+        ge=0, description="Length of the decoded text in characters."
+    )]
+    format: Annotated[str, Field(
         description="What the text was read from: text, docx, pdf or html. For the "
         "others every span points into the text the reader extracted.",
-    )
-    text: str | None = Field(
+    )]
+    text: Annotated[str | None, Field(
         description="The text the spans point into, when asked for (--with-text), else "
         "null; Document.from_json makes it the document's original_text again.",
-    )
+    )]
 
 
-class OutlineWarning(BaseModel):
+@dataclass(slots=True)
+class OutlineWarning:
     """A numbering problem worth a look; its code is the one lint prints."""
 
-    model_config = _STRICT
+    __pydantic_config__ = _STRICT
 
-    code: str = Field(description="The lint code for the problem (ST101 …).")
-    name: str = Field(description="The lint rule's name (skipped-ordinal …).")
-    message: str = Field(description="What is wrong, with the marker as written.")
-    line: int | None = Field(ge=1, description="1-based line; null when not at one place.")
-    speech: int | None = Field(ge=1, description="1-based number of the speech; null for none.")
-
-    @model_validator(mode="after")
-    def _known_code(self) -> OutlineWarning:
-        codes = warning_codes()
-        if self.code not in codes:
-            raise ValueError(f"unknown warning code {self.code!r} (known: {', '.join(codes)})")
-        if codes[self.code] != self.name:
-            raise ValueError(
-                f"warning {self.code} is named {codes[self.code]!r}, not {self.name!r}"
-            )
-        return self
+    code: Annotated[str, Field(description="The lint code for the problem (ST101 …).")]
+    name: Annotated[str, Field(description="The lint rule's name (skipped-ordinal …).")]
+    message: Annotated[str, Field(description="What is wrong, with the marker as written.")]
+    line: Annotated[StrictInt | None, Field(
+        ge=1, description="1-based line; null when not at one place."
+    )]
+    speech: Annotated[StrictInt | None, Field(
+        ge=1, description="1-based number of the speech; null for none."
+    )]
 
 
-class Document(BaseModel):
+# Not slotted: it keeps the original text beside its fields (``_original``).
+@dataclass
+class Document:
     """The outline of one input file."""
 
-    model_config = _STRICT
+    __pydantic_config__ = _STRICT
 
-    schema_version: Literal["2.0"] = Field(description="The version of this JSON shape.")
-    source: Source = Field(description="The input and how it was decoded.")
-    speeches: list[Speech] = Field(description="One per speech of the file, in order.")
-    unplaced: list[Block] = Field(description="Text before the first speech of a compilation.")
-    warnings: list[OutlineWarning] = Field(description="Numbering problems, in text order.")
+    schema_version: Annotated[Literal["2.0"], Field(
+        description="The version of this JSON shape."
+    )]
+    source: Annotated[Source, Field(description="The input and how it was decoded.")]
+    speeches: Annotated[list[Speech], Field(
+        description="One per speech of the file, in order."
+    )]
+    unplaced: Annotated[list[Block], Field(
+        description="Text before the first speech of a compilation."
+    )]
+    # (The code check needs both fields: a validator of the item, not of one field.)
+    warnings: Annotated[list[Annotated[OutlineWarning, AfterValidator(_known_warning)]], Field(
+        description="Numbering problems, in text order."
+    )]
 
-    _original: str | None = PrivateAttr(default=None)
-
-    def __eq__(self, other: object) -> bool:
-        """Equal when the outlines are: the source text kept beside a parsed
-        Document (and absent from one loaded from JSON) does not count."""
-        if not isinstance(other, Document):
-            return NotImplemented
-        return self.__dict__ == other.__dict__
-
-    __hash__ = None  # type: ignore[assignment]
+    # The decoded text, kept beside the outline: not a field (no annotation),
+    # so it is outside the JSON (orjson skips ``_`` names too), equality,
+    # repr and the schema.
+    _original = cast("str | None", None)
 
     @property
     def original_text(self) -> str | None:
         """The decoded text this outline was parsed from (not serialised;
-        None for a Document loaded from JSON)."""
+        None for a Document loaded from JSON without ``source.text``)."""
         return self._original
 
     def to_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+        """The JSON's data as Python dicts and lists."""
+        return cast("dict[str, Any]", orjson.loads(orjson.dumps(self)))
 
     def to_json(self, *, indent: bool = True) -> str:
         """JSON with readable Chinese (no ``\\uXXXX`` escapes)."""
@@ -266,11 +314,8 @@ class Document(BaseModel):
         (and 64 MiB), a LimitError says so before anything is built."""
         if indent:
             _check_indented_size(self)
-        opt = orjson.OPT_INDENT_2 if indent else 0
-        # Every field is str, int, bool, None, list or a model, so a model's
-        # fields, in their order, are what model_dump() would give
-        # (tests/test_schema.py holds them equal) without building its serialiser.
-        return json_c1_escaped(orjson.dumps(self, default=_fields, option=opt))
+        # orjson writes dataclasses natively, fields in their declared order.
+        return json_c1_escaped(orjson.dumps(self, option=orjson.OPT_INDENT_2 if indent else 0))
 
     def to_yaml(self) -> str:
         from .yaml_io import dump  # local import: YAML loads only when asked for
@@ -301,10 +346,37 @@ class Document(BaseModel):
     def from_json(cls, data: str | bytes) -> Document:
         """A Document from its JSON; raises ``pydantic.ValidationError`` for
         anything the schema does not allow (an unknown or missing field, an
-        unknown style or warning code, another schema_version)."""
-        doc = cls.model_validate(orjson.loads(data), strict=True)
+        unknown style or warning code, another schema_version), and
+        ``orjson.JSONDecodeError`` for text that is not JSON."""
+        return cls.from_dict(orjson.loads(data))
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Document:
+        """A Document from the data :meth:`to_dict` gives (or YAML loads), as
+        strictly as :meth:`from_json`."""
+        # (Python input, not pydantic's JSON parser: that one stops at 200
+        # levels of nesting, and a 100-level outline nests deeper.)
+        doc = document_adapter().validate_python(data)
         doc._original = doc.source.text
         return doc
+
+
+@functools.cache
+def document_adapter() -> TypeAdapter[Document]:
+    """Pydantic's validator and schema for :class:`Document`, built on first use.
+
+    The annotations above name pydantic's ``Field``, ``AfterValidator`` and
+    ``StrictInt`` (no ``"1"``, ``1.0`` or ``true`` for a number: pydantic's
+    strict mode cannot be used, as it takes a dataclass only as an
+    instance), imported for type checkers only; pydantic evaluates them in this module's
+    namespace, so they are bound here, before anything reads them (FastAPI
+    reads the same annotations: the web app calls this first)."""
+    import pydantic
+
+    globals().update(
+        Field=pydantic.Field, AfterValidator=pydantic.AfterValidator, StrictInt=pydantic.StrictInt
+    )
+    return pydantic.TypeAdapter(Document)
 
 
 #: Indented JSON may hold at most this many bytes of indentation per
@@ -333,58 +405,6 @@ def _check_indented_size(doc: Document) -> None:
             )
 
 
-_M = TypeVar("_M", bound=BaseModel)
-_set = object.__setattr__
-
-
-def _fields(model: object) -> dict[str, Any]:
-    """A model's fields for orjson, in the order the class declares them
-    (the order of ``__dict__`` for every model pydantic or
-    :func:`trusted_builder` makes)."""
-    if isinstance(model, BaseModel):
-        return model.__dict__
-    raise TypeError(f"{type(model).__name__} is not JSON serialisable")
-
-
-@functools.cache
-def _all_fields(cls: type[BaseModel]) -> set[str]:
-    return set(cls.model_fields)
-
-
-def trusted_builder(cls: type[_M]) -> Callable[..., _M]:
-    """A constructor for ``cls`` that takes values the parser has already
-    checked and skips validation: what ``model_construct`` does, without its
-    per-call field and alias walk (the parser builds three models per outline
-    node). Every field must be given, as a keyword. ``tests/test_api.py``
-    checks the result equals a validated model, so a pydantic change that
-    breaks this shows up there."""
-    new = cls.__new__
-    # One shared set per class: every field is set, and a set per node was
-    # the largest single cost in memory (about 300 bytes a node).
-    fields = _all_fields(cls)
-    # BaseModel's slots, set through their descriptors (what object.__setattr__
-    # ends up calling, minus the lookup).
-    slots = vars(BaseModel)
-    set_fields = slots["__pydantic_fields_set__"].__set__
-    set_extra = slots["__pydantic_extra__"].__set__
-    set_private = slots["__pydantic_private__"].__set__
-    order = tuple(cls.model_fields)
-    private = {k: a.get_default() for k, a in cls.__private_attributes__.items()}
-
-    def build(**values: Any) -> _M:
-        m = new(cls)
-        # In the declared order, as pydantic keeps them (the JSON follows it);
-        # a missing field is a KeyError here, not a broken model later. (Most
-        # callers pass them in that order: checking costs a third of copying.)
-        if tuple(values) != order:
-            values = {f: values[f] for f in order}
-        _set(m, "__dict__", values)
-        set_fields(m, fields)
-        set_extra(m, None)
-        set_private(m, dict(private) if private else None)
-        return m
-
-    return build
 
 
 @functools.cache
@@ -399,10 +419,9 @@ def style_names() -> tuple[str, ...]:
 def warning_codes() -> dict[str, str]:
     """Every warning code with its rule name: the input codes (ST0xx) and lint's
     rule table, one vocabulary for what parse warns about and what lint reports."""
-    from .conventions import INPUT_WARNING_CODES
-    from .lint import RULES  # lint reads the models: imported when first asked
+    from .conventions import INPUT_WARNING_CODES, RULE_NAMES
 
-    return {**INPUT_WARNING_CODES, **{r.code: r.name for r in RULES}}
+    return {**INPUT_WARNING_CODES, **RULE_NAMES}
 
 
 def schema_problems(data: str | bytes) -> list[str]:
@@ -410,6 +429,8 @@ def schema_problems(data: str | bytes) -> list[str]:
     per problem, where as a JSON Pointer (RFC 6901, so array indexes are
     0-based: ``/speeches/0/sections/2/style: unknown style 'x'``), empty when
     it is valid."""
+    from pydantic import ValidationError
+
     try:
         Document.from_json(data)
     except orjson.JSONDecodeError as exc:
@@ -426,7 +447,7 @@ def schema_problems(data: str | bytes) -> list[str]:
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of speechtree's output (written to docs/schema.json)."""
-    schema = Document.model_json_schema()
+    schema = document_adapter().json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://speechtree.invalid/schema/{SCHEMA_VERSION}/document.json"
     defs = schema["$defs"]

@@ -29,7 +29,6 @@ from .models import (
     Source,
     Span,
     Speech,
-    trusted_builder,
 )
 from .normalize import Normalized, normalize
 from .offsets import line_starts
@@ -127,14 +126,14 @@ class _Context:
         )
 
 
-# Built from checked offsets: constructed without re-validating (hot path).
-_new_span = trusted_builder(Span)
-_new_node = trusted_builder(Node)
-_new_block = trusted_builder(Block)
-_new_speech = trusted_builder(Speech)
-_new_source = trusted_builder(Source)
-_new_document = trusted_builder(Document)
-_new_warning = trusted_builder(OutlineWarning)
+# The models' constructors do not validate (dataclasses): values are checked here.
+_new_span = Span
+_new_node = Node
+_new_block = Block
+_new_speech = Speech
+_new_source = Source
+_new_document = Document
+_new_warning = OutlineWarning
 
 
 def _table(options: ParseOptions) -> StyleTable:
@@ -161,6 +160,7 @@ def parse(
     decoded: Decoded | None = None
     fmt = "text"
     title_lines: tuple[int, int] | None = None
+    own_lines: frozenset[int] = frozenset()
     if isinstance(data, str) and opts.input_format not in (None, "text"):
         data = data.encode("utf-8")  # a named format is read from its bytes
     if isinstance(data, bytes | bytearray | memoryview):
@@ -177,6 +177,9 @@ def parse(
         if extracted is not None:
             text, encoding, fmt = extracted.text, extracted.encoding, extracted.format
             title_lines = extracted.title_lines
+            # A paragraph the file marks as a heading is whole: never a line
+            # broken off the paragraph before or after it.
+            own_lines = frozenset(h.line for h in extracted.headings)
             check_text(text, spath)
         else:
             decoded = decode_bytes(raw, opts.encoding, spath, strict=opts.strict_decode)
@@ -209,7 +212,7 @@ def parse(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        doc = _Parser(_table(opts), opts).run(text, source, title_lines)
+        doc = _Parser(_table(opts), opts).run(text, source, title_lines, own_lines)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -274,10 +277,11 @@ class _Parser:
         self.n_nodes = 0  # across the speeches so far (options.max_nodes)
 
     def run(
-        self, text: str, source: Source, title_lines: tuple[int, int] | None = None
+        self, text: str, source: Source, title_lines: tuple[int, int] | None = None,
+        own_lines: frozenset[int] = frozenset(),
     ) -> Document:
         nt = normalize(text)
-        paras = segment(nt, self.rec)
+        paras = segment(nt, self.rec, own_lines)
         for i in lone_numerals_out_of_series([(p.text, p.lead) for p in paras]):
             paras[i].lead = None
         if self.options.split_speeches:

@@ -264,7 +264,12 @@ def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> boo
     )
 
 
-def join_broken_lines(rec: Recognizer, paras: list[Para]) -> list[Para]:
+def join_broken_lines(
+    rec: Recognizer, paras: list[Para], own_lines: frozenset[int] = frozenset()
+) -> list[Para]:
+    """Lines that a line break cut out of one paragraph, joined again; never
+    a line of ``own_lines`` (1-based), which a reader knows to be a
+    paragraph of its own (a Word heading)."""
     out: list[Para] = []
     n = len(paras)
     i = 0
@@ -279,7 +284,8 @@ def join_broken_lines(rec: Recognizer, paras: list[Para]) -> list[Para]:
                 cur.ends_line
                 and nxt.starts_line
                 and not nxt.blank_before
-                and nxt.line == cur.end_line + 1
+                and nxt.line == (cur.last_line or cur.line) + 1  # (cur.end_line)
+                and not (own_lines and (nxt.line in own_lines or cur.end_line in own_lines))
             ) or not _should_join(rec, cur, nxt, paras[i + 1] if i + 1 < n else None):
                 break
             # Joined once at the end: rebuilding the paragraph at every line
@@ -341,31 +347,35 @@ def join_titles_below(rec: Recognizer, paras: list[Para]) -> list[Para]:
         p = paras[i]
         i += 1
         lead = p.lead
-        mk = None
+        group = [p]
         if lead is not None:
             if lead.style in _CLAUSE_STYLES:
                 last = lead.text
-            elif (
-                lead.style in _TITLED_BELOW and i < n and _title_below(p, paras[i])
-                and (lead.end == len(p.text) or _QUALIFIER.fullmatch(p.text, lead.end))
-            ):
-                mk = lead
+            elif lead.style in _TITLED_BELOW:
+                # The label, its qualifier and its title, each maybe on a line.
+                rest = p.text[lead.end :]
+                while (
+                    i < n and (not rest or _QUALIFIER.fullmatch(rest))
+                    and _title_below(group[-1], paras[i])
+                ):
+                    rest += paras[i].text
+                    group.append(paras[i])
+                    i += 1
         elif (
             p.text[:1].isdigit() and _LONE_CLAUSE.fullmatch(p.text) and i < n
             and _title_below(p, paras[i]) and _clause_continues(last, p.text)
         ):
-            mk = rec.leading_before_space(p.text + "\u3000" + paras[i].text)
-            if mk is not None and mk.end != len(p.text):
-                mk = None
-            if mk is not None:
-                last = mk.text
-        if mk is None:
+            lead = rec.leading_before_space(p.text + "\u3000" + paras[i].text)
+            if lead is not None and lead.end == len(p.text):
+                last = lead.text
+                group.append(paras[i])
+                i += 1
+        if len(group) == 1:
             out.append(p)
             continue
-        joined = _concat(rec, [p, paras[i]])
-        joined.lead = mk
+        joined = _concat(rec, group)
+        joined.lead = lead
         out.append(joined)
-        i += 1
     return out
 
 
@@ -894,9 +904,11 @@ def split_tail_members(rec: Recognizer, paras: list[Para]) -> list[Para]:
     return out
 
 
-def segment(nt: Normalized, rec: Recognizer) -> list[Para]:
+def segment(nt: Normalized, rec: Recognizer, own_lines: frozenset[int] = frozenset()) -> list[Para]:
+    """Paragraphs of ``nt``; ``own_lines`` are lines a reader knows to be
+    paragraphs of their own (see :func:`join_broken_lines`)."""
     paras = raw_paragraphs(nt, rec)
-    paras = join_titles_below(rec, join_broken_lines(rec, paras))
+    paras = join_titles_below(rec, join_broken_lines(rec, paras, own_lines))
     if lost_layout(paras):
         paras = split_continuations(rec, split_run_ins(rec, split_heads(rec, paras, lost=True)))
     else:

@@ -187,7 +187,12 @@ def _add_dated_starts(
     title over a date or source line (an item number 031 may stand above the
     title). A text whose title the one before it names in 《》 (a notice that
     issues a plan) is part of it, not a text of its own."""
-    heads = [i for i in range(len(paras)) if _heads_text(paras, i, leads)]
+    # (Its first test inline: most paragraphs are marked or longer than a title.)
+    heads = [
+        i
+        for i, p in enumerate(paras)
+        if leads[i] is None and 2 <= len(p.text) <= 60 and _heads_text(paras, i, leads)
+    ]
     if not heads:
         return starts
     taken = {s for s, _ in starts}

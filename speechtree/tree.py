@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from .markers import Marker
 from .styles import StyleTable
@@ -43,7 +43,7 @@ class Event(NamedTuple):
 @dataclass(slots=True)
 class Built:
     event: Event
-    kind: str  # "heading" | "item"
+    kind: Literal["heading", "item"]  # (models.NodeKind)
     ordinal: int | None
     level: int
     parent: int | None  # index into the built list

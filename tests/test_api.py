@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
 from pathlib import Path
 
 import orjson
@@ -107,29 +109,35 @@ def test_empty_input_has_no_speech() -> None:
     assert speechtree.parse("  \n\u3000\n").speeches == []
 
 
-def test_trusted_construction_equals_validated_models() -> None:
-    from speechtree.models import Block, Node, Span, Speech, SpeechMetadata, trusted_builder
+def test_parsed_models_validate_as_they_are() -> None:
+    # The parser builds its models unvalidated (dataclass constructors check
+    # nothing): whatever it builds must pass the schema's validation unchanged.
+    doc = speechtree.parse(TEXT + "四、总结\n")  # 三、 skipped: a warning too
+    assert doc.warnings and list(doc.walk())
+    back = Document.from_json(doc.to_json())
+    assert back == doc
+    assert back.to_json_bytes() == doc.to_json_bytes()
 
-    span = {"start": 3, "end": 9, "line": 1, "end_line": 2}
-    assert trusted_builder(Span)(**span) == Span(**span)
-    assert trusted_builder(Span)(**span).model_dump() == span
-    node = {
-        "kind": "heading", "style": "cn_dun", "marker": "一、", "ordinal": 1, "level": 1,
-        "title": "甲", "text": "乙", "span": Span(**span), "title_span": Span(**span),
-        "children": [],
-    }
-    for cls, values in (
-        (Node, node),
-        (Block, {"kind": "title", "text": "甲", "span": Span(**span)}),
-        (Speech, {"label": None, "title": "甲", "title_span": None, "span": Span(**span),
-                  "metadata": SpeechMetadata(**dict.fromkeys(SpeechMetadata.model_fields)),
-                  "preamble": [], "sections": [Node(**node)]}),
-    ):
-        built = trusted_builder(cls)(**values)
-        assert built == cls(**values)
-        assert built.model_dump_json() == cls(**values).model_dump_json()
-        assert built.model_fields_set == cls(**values).model_fields_set
-    # Every node the parser builds validates as it is.
-    doc = speechtree.parse(TEXT)
-    for _, n in doc.walk():
-        assert Node.model_validate(n.model_dump()) == n
+
+@pytest.mark.parametrize("bad", [
+    {"max_bytes": 0}, {"max_bytes": "10"}, {"max_nodes": True}, {"max_nodes": 1.5},
+    {"encoding": 5}, {"strict_decode": "yes"}, {"split_speeches": None},
+    {"input_format": "xml"}, {"disabled_styles": "shi"}, {"disabled_styles": {1}},
+    {"disabled_styles": {"shi", "sequnce"}},
+])
+def test_options_are_checked_when_made(bad: dict[str, object]) -> None:
+    # A plain dataclass (no pydantic on the CLI's path), as strict as the model was.
+    with pytest.raises(ValueError, match=next(iter(bad))):
+        ParseOptions(**bad)  # type: ignore[arg-type]
+
+
+def test_options_are_frozen_hashable_and_keep_a_frozenset() -> None:
+    with pytest.raises(TypeError):
+        ParseOptions(max_byte=10)  # type: ignore[call-arg]
+    opts = ParseOptions(disabled_styles=["shi"])  # type: ignore[arg-type]
+    assert type(opts.disabled_styles) is frozenset and opts.disabled_styles == {"shi"}
+    assert opts == ParseOptions(disabled_styles=frozenset({"shi"}))
+    assert hash(opts) == hash(ParseOptions(disabled_styles=frozenset({"shi"})))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        opts.max_bytes = 5  # type: ignore[misc]
+    assert pickle.loads(pickle.dumps(opts)) == opts  # (batch sends it to its workers)

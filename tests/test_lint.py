@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from speechtree import parse
 from speechtree.cli import EXIT_INPUT, EXIT_LIMIT, EXIT_USAGE, main
+from speechtree.conventions import RULE_NAMES
 from speechtree.lint import CODES, RULES, Diagnostic, UnknownCodeError, lint, select_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -280,6 +281,9 @@ def test_unknown_code_is_an_error() -> None:
 def test_rules_are_ordered_by_code() -> None:
     assert list(CODES) == sorted(CODES)
     assert all(r.name and r.summary for r in RULES)
+    # The names live in conventions (parse's warnings use them without lint):
+    # one entry per rule, in the rules' order, and nothing else.
+    assert tuple(RULE_NAMES) == CODES
 
 
 # -- docs ----------------------------------------------------------------------

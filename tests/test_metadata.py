@@ -36,7 +36,7 @@ def read_doc(doc: speechtree.Document) -> dict[tuple[int, str], str]:
     return {
         (i, f): v.value
         for i, sp in enumerate(doc.speeches, 1)
-        for f, v in sp.metadata
+        for f, v in ((f, getattr(sp.metadata, f)) for f in FIELDS)
         if v is not None
     }
 
@@ -47,7 +47,8 @@ def test_case(name: str) -> None:
     doc = speechtree.parse(text)
     assert read_doc(doc) == read_tsv(CASES / f"{name}.expected")
     for sp in doc.speeches:
-        for field, v in sp.metadata:
+        for field in FIELDS:
+            v = getattr(sp.metadata, field)
             if v is None:
                 continue
             raw = text[v.span.start : v.span.end]

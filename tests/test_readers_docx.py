@@ -339,6 +339,26 @@ def test_a_standards_title_keeps_the_space_before_its_part() -> None:
     assert [n.marker for n in doc.speeches[0].sections] == ["1", "2"]
 
 
+def test_a_heading_paragraph_is_never_a_broken_line() -> None:
+    # As plain text, a long line without a full stop followed by more text
+    # reads as a line cut by wrapping; a Word heading is a paragraph of its own.
+    title = "关于进一步加强和改进新时代城市社区治理和服务体系建设情况的调研报告"
+    body = "近年来，我市认真贯彻落实各项决策部署，社区治理工作取得明显成效。"
+    rest = ["一、基本情况", "全市共有社区五百个。", "二、存在问题", "一些社区服务能力不足。"]
+    d = docx.Document()
+    d.add_paragraph(title, style="Heading 1")
+    for text in [body, *rest]:
+        d.add_paragraph(text)
+    out = io.BytesIO()
+    d.save(out)
+    doc = speechtree.parse(out.getvalue())
+    assert doc.speeches[0].title == title
+    assert [b.text for b in doc.speeches[0].preamble if b.kind == "paragraph"] == [body]
+    # The same lines as plain text: joined (the reader's knowledge is what differs).
+    as_text = speechtree.parse("\n".join([title, body, *rest]))
+    assert as_text.speeches[0].title != title
+
+
 def test_no_title_hint_without_a_cover() -> None:
     got = read(_cover_docx([], _BODY))
     assert got is not None and got.title_lines is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
@@ -49,7 +50,7 @@ def test_rows_file_override_and_unnamed_document() -> None:
 
 def test_rows_number_speeches_from_one() -> None:
     doc = parse(TEXT)
-    doc.speeches.append(doc.speeches[0].model_copy())
+    doc.speeches.append(replace(doc.speeches[0]))
     rows = doc.rows()
     assert [r.speech for r in rows] == [1] * 6 + [2] * 6
     assert [r.path for r in rows[6:]] == ["/1", "/1/1", "/1/2", "/1/2/1", "/1/2/2", "/2"]

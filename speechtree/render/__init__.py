@@ -10,6 +10,7 @@ import importlib
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -56,9 +57,7 @@ def _with_source_text(doc: Document, with_text: bool) -> Document:
     .docx, .pdf or web page, the only place that text is kept)."""
     if not with_text or doc.original_text is None:
         return doc
-    out = doc.model_copy(
-        update={"source": doc.source.model_copy(update={"text": doc.original_text})}
-    )
+    out = replace(doc, source=replace(doc.source, text=doc.original_text))
     out._original = doc.original_text
     return out
 

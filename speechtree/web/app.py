@@ -26,7 +26,7 @@ from ..diff import DEFAULT_SIMILARITY, Change, diff
 from ..errors import InputError, LimitError, SpeechtreeError
 from ..lint import Diagnostic, UnknownCodeError, lint, select_rules
 from ..lint_report import to_json as lint_json
-from ..models import Document
+from ..models import Document, document_adapter
 from ..options import DEFAULT_MAX_BYTES, ParseOptions
 from ..parser import parse
 from ..render import render
@@ -162,6 +162,9 @@ def create_app(*, max_bytes: int = DEFAULT_MAX_BYTES,
     """The app. ``allowed_hosts`` are the Host headers it answers (DNS rebinding:
     a page elsewhere must not reach a server on 127.0.0.1 by a name of its own)."""
     opts = ParseOptions(max_bytes=max_bytes)
+    # FastAPI reads the models' annotations (response_model=Document) as
+    # pydantic does: what they name must be bound first.
+    document_adapter()
     app = FastAPI(
         title="speechtree",
         version=__version__,

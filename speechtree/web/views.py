@@ -28,7 +28,7 @@ def view(doc: Document, diagnostics: list[Diagnostic]) -> dict[str, Any]:
     """The page's main view: the document, its lint findings and the two panes' HTML
     (every piece of document text escaped by the html view's own code)."""
     return {
-        "document": doc.model_dump(mode="json"),
+        "document": doc.to_dict(),
         "diagnostics": [d.model_dump(mode="json") for d in diagnostics],
         "outline_html": outline_fragment(doc),
         "text_html": text_fragment(doc),
