@@ -124,6 +124,8 @@ class Marker(NamedTuple):
     is_label: bool = False
 
 
+_new_tuple = tuple.__new__
+
 #: How many candidate texts a table remembers the reading of.
 _MAX_READINGS = 8192
 
@@ -172,7 +174,9 @@ class Recognizer:
         if got is None:
             return None
         style, ordinal, is_label = got
-        return Marker(style, ordinal, m.start(), m.end(), text, is_label)
+        # (tuple.__new__ skips the NamedTuple's own __new__, a Python frame:
+        # this runs for every candidate of the text.)
+        return _new_tuple(Marker, (style, ordinal, m.start(), m.end(), text, is_label))
 
 
     def leading(self, text: str, pos: int = 0) -> Marker | None:

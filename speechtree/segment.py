@@ -284,7 +284,7 @@ def join_broken_lines(
                 cur.ends_line
                 and nxt.starts_line
                 and not nxt.blank_before
-                and nxt.line == cur.end_line + 1
+                and nxt.line == (cur.last_line or cur.line) + 1  # (cur.end_line)
                 and not (own_lines and (nxt.line in own_lines or cur.end_line in own_lines))
             ) or not _should_join(rec, cur, nxt, paras[i + 1] if i + 1 < n else None):
                 break
