@@ -38,6 +38,7 @@ RULE_NAMES: dict[str, str] = {
     "ST305": "mixed-width-marker",
     "ST306": "half-bracket",
     "ST307": "nonstandard-ordinal",
+    "ST308": "lookalike-punctuation",
 }
 
 #: The tree builder's names for numbering problems → lint's codes.

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .conventions import RULE_NAMES
 from .models import Document, Node
+from .normalize import lookalike_of
 from .offsets import line_starts
 from .printable import printable
 from .speeches import is_annex
@@ -477,6 +478,20 @@ def _nonstandard(state: LintState) -> Iterator[Finding]:
             )
 
 
+def _lookalike(state: LintState) -> Iterator[Finding]:
+    for s in state.nodes:
+        marker = s.node.marker
+        note = s.node.style == "note"
+        fixed = "".join(lookalike_of(ch, note=note) or ch for ch in marker)
+        if fixed != marker:
+            odd = next(ch for ch in marker if lookalike_of(ch, note=note))
+            yield Finding(
+                s.node.span.start,
+                f"{marker}: {odd} (U+{ord(odd):04X}) only looks like "
+                f"{lookalike_of(odd, note=note)} (write {fixed})",
+            )
+
+
 _HALF = frozenset("().")
 _FULL = frozenset("（）．")
 
@@ -536,6 +551,8 @@ RULES: tuple[Rule, ...] = (
     Rule("ST305", "one marker mixes full- and half-width brackets: (一）", _mixed_marker),
     Rule("ST306", "a closing bracket alone: 1） where （1） is standard", _half_bracket),
     Rule("ST307", "an ordinal system outside GB/T 9704: 甲、 Ⅰ、 一␣ ⑴", _nonstandard),
+    Rule("ST308", "a character that only looks like a marker's bracket, dot or comma: "
+         "〈一） 1· 三丶", _lookalike),
 )
 
 CODES: tuple[str, ...] = tuple(r.code for r in RULES)

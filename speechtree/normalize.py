@@ -151,12 +151,36 @@ _DOTS = "".join(
 _COMMAS = "".join(
     c for c in _chars_where(lambda cat, name: cat.startswith("P") and "COMMA" in name)
     if c not in ",，﹐"  # 一， is prose or a 第一， without its 第, not 一、
-)
+) + "丶"  # (U+4E36, an ideograph by class: the comma input methods offer for 、)
 _NOTE_OPEN = "〔［["
 _DOTS = "".join(c for c in _DOTS if c not in _OPENERS + _CLOSERS)
 _ORDINAL = "[0-9]{1,3}|[一二三四五六七八九十百零〇○]{1,5}|[甲乙丙丁戊己庚辛壬癸]"
 #: The look-alikes that are not already the standard form (（）.、).
 _UNUSUAL = "".join(sorted(set(_OPENERS + _CLOSERS + _DOTS + _COMMAS) - set("（）.、")))
+#: The punctuation a marker is written with where it is standard: GB/T 9704's
+#: （） . 、, half-width () and the full-width dot ．; note numbers have their
+#: own brackets (〔1〕 ［1］ [1]).
+STANDARD_MARKER_PUNCT = frozenset("（）().．、")
+NOTE_BRACKETS = frozenset("〔〕［］[]")
+
+
+def lookalike_of(ch: str, *, note: bool = False) -> str | None:
+    """The standard marker character ``ch`` only looks like (〈 → （, · → .,
+    丶 → 、); None for a standard character (of a note number, with ``note``)
+    or one no marker uses."""
+    if ch in STANDARD_MARKER_PUNCT or (note and ch in NOTE_BRACKETS):
+        return None
+    if ch in _OPENERS:
+        return "（"
+    if ch in _CLOSERS:
+        return "）"
+    if ch in _DOTS:
+        return "."
+    if ch in _COMMAS:
+        return "、"
+    return None
+
+
 #: A look-alike marker at a line start, with the line break before it (the
 #: text is searched with one put before its first line). Only a marker that
 #: holds an unusual character changes, and its marker part (bracket, ordinal

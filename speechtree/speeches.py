@@ -158,6 +158,8 @@ def _heads_text(paras: list[Para], i: int, leads: list[Marker | None]) -> bool:
         return False
     if p.text[0] in "（(" and p.text[-1] in "）)":
         return False  # （征求意见稿）: a note line, not a title
+    if _is_item_number(p):
+        return False  # 032 over a title: the text's label, not its title
     for j in (i + 1, i + 2):
         if j >= n:
             return False
@@ -202,6 +204,12 @@ def _add_dated_starts(
         at = i - 1 if i > 0 and _is_item_number(paras[i - 1]) else i
         close = i - last_head < 3  # (a title and its subtitle over one date)
         last_head = i
+        if at < i and (i, None) in out and at not in taken:
+            # Found by its title already: the item number above is its label.
+            out[out.index((i, None))] = (at, at)
+            taken.add(at)
+            region = at
+            continue
         if at in taken or i in near_label or (at == 0 and at == i) or (close and at == i):
             continue
         if at == i and not any(_is_body(paras[k]) for k in range(region, i)):
