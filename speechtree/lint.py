@@ -482,13 +482,13 @@ def _lookalike(state: LintState) -> Iterator[Finding]:
     for s in state.nodes:
         marker = s.node.marker
         note = s.node.style == "note"
-        fixed = "".join(lookalike_of(ch, note=note) or ch for ch in marker)
-        if fixed != marker:
-            odd = next(ch for ch in marker if lookalike_of(ch, note=note))
+        odd = [(ch, std) for ch in marker if (std := lookalike_of(ch, note=note))]
+        if odd:
+            fixed = "".join(lookalike_of(ch, note=note) or ch for ch in marker)
+            (ch, std), *_ = odd
             yield Finding(
                 s.node.span.start,
-                f"{marker}: {odd} (U+{ord(odd):04X}) only looks like "
-                f"{lookalike_of(odd, note=note)} (write {fixed})",
+                f"{marker}: {ch} (U+{ord(ch):04X}) only looks like {std} (write {fixed})",
             )
 
 

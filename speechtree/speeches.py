@@ -21,8 +21,6 @@ _ANNEX = re.compile(
 #: Every text is_annex accepts starts with one of these: a cheap test first
 #: (it is asked of nearly every paragraph).
 ANNEX_START = frozenset("附名注")
-#: Lines of a document's closing that end in a colon but lead no body.
-_LABEL_LEAD = ("附件", "抄送", "印发", "主送", "联系人", "附：")
 _NOT_TITLE_START = ("——", "来源", "时间", "发表", "发布", "当前位置", "作者", "编辑", "【")
 _YEAR = r"(?:[0-9]{4}|[一二三四五六七八九〇○零O]{4})年"
 #: A date line under a title: （二〇一九年三月五日）, (一九五○年十二月——…), or
@@ -168,13 +166,12 @@ def _heads_text(paras: list[Para], i: int, leads: list[Marker | None]) -> bool:
             return True
         if is_date_line(t):
             # A bare date: a body must follow it, not the end of a text. A
-            # short body is a lead-in to a list (会议研究了以下事项：).
+            # short body is a lead-in to a list (会议研究了以下事项：); a
+            # closing's labels (附件： 抄送： 联系人：) are shorter.
             nxt = paras[j + 1].text if j + 1 < n else ""
             if nxt.startswith(("（《", "(《")):
                 return False
-            return len(nxt) >= 20 or (
-                len(nxt) > 4 and nxt[-1] in "：:" and not nxt.startswith(_LABEL_LEAD)
-            )
+            return len(nxt) >= 20 or (len(nxt) > 4 and nxt[-1] in "：:")
         if j == i + 2 or len(t) > 30 or _SENTENCE.search(t):
             return False
     return False
