@@ -28,17 +28,18 @@ The forms read (each has a fixture in tests/cases_metadata/):
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 
 from .buildcache import Patterns
 from .clean import clean_title
-from .models import Block, MetaField, Span, SpeechMetadata
+from .models import Block, MetaField, Span, SpeechMetadata, new_span
 from .offsets import line_starts
 from .whitespace import WHITESPACE
 
 # (The constructors do not validate: every value is the reader's own, as in parser.py.)
-_new_span = Span
+_new_span = new_span  # (positional: start, end, line, end_line)
 _new_field = MetaField
 _new_metadata = SpeechMetadata
 
@@ -182,10 +183,7 @@ class _Reader:
         self.weak_date: MetaField | None = None
 
     def span(self, a: int, b: int) -> Span:
-        from bisect import bisect_right
-
-        return _new_span(start=a, end=b, line=bisect_right(self.lines, a),
-                         end_line=bisect_right(self.lines, max(a, b - 1)))
+        return _new_span(a, b, bisect_right(self.lines, a), bisect_right(self.lines, max(a, b - 1)))
 
     def put(self, field: str, value: str | None, a: int, b: int) -> bool:
         """Record ``field`` unless already read (the first statement wins)."""
