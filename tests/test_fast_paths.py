@@ -213,3 +213,19 @@ def test_the_parser_builds_nodes_in_field_order() -> None:
         "para", "marker", "at_start", "after_lead_in", "own_lead_in", "ends_lead_in",
         "title_only",
     )
+
+
+ROLEISH = ["省长", "市", "长", "书记", "总", "李", "乐成", "王", "在", "作", "同志", "会议", "上",
+           "　", " ", "，", "副"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(ROLEISH), max_size=14).map("".join))
+def test_no_role_where_no_office_word(text: str) -> None:
+    """metadata skips the role patterns where one search finds no office word."""
+    from speechtree import metadata
+
+    if metadata._OFFICE_IN.search(text) is None:
+        for rx in (metadata._ROLE_NAME_AT, metadata._ROLE_AT, metadata._ROLE_NAME_LINE,
+                   metadata._ROLE_LINE):
+            assert rx.search(text) is None
