@@ -420,13 +420,19 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
         j = i
         marked: list[int] = []
         listed: set[tuple[str, int | None, str]] = set()
+        first: tuple[str, int | None, str] | None = None
         while j < n and (
             toc[j] or (len(paras[j].text) <= 20 and not _SENTENCE.search(paras[j].text))
         ):
             if toc[j]:
                 key = _key(leads[j], paras[j].text)  # type: ignore[arg-type]
-                if key in listed and j + 1 < n and not toc[j + 1]:
-                    break  # a contents block lists a heading once: the body begins
+                # A contents block lists a heading once: the body begins at a
+                # heading listed before, when its text follows or when it is
+                # the first entry again (第一篇 over 第一章, both listed).
+                if key in listed and (j + 1 < n and not toc[j + 1] or key == first):
+                    break
+                if not marked:
+                    first = key
                 listed.add(key)
                 marked.append(j)
             j += 1
