@@ -443,7 +443,7 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
                 # A contents block lists a heading once: the body begins at a
                 # heading listed before, when its text follows or when it is
                 # the first entry again (第一篇 over 第一章, both listed).
-                if key in listed and (j + 1 < n and not toc[j + 1] or key == first):
+                if key in listed and ((j + 1 < n and not toc[j + 1]) or key == first):
                     break
                 if not marked:
                     first = key
