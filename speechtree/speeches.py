@@ -434,19 +434,22 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
         j = i
         marked: list[int] = []
         listed: set[tuple[str, int | None, str]] = set()
-        first: tuple[str, int | None, str] | None = None
+        repeats = 0  # entries at the end of ``marked`` listed before them
         while j < n and (
             toc[j] or (len(paras[j].text) <= 20 and not _SENTENCE.search(paras[j].text))
         ):
             if toc[j]:
                 key = _key(leads[j], paras[j].text)  # type: ignore[arg-type]
-                # A contents block lists a heading once: the body begins at a
-                # heading listed before, when its text follows or when it is
-                # the first entry again (第一篇 over 第一章, both listed).
-                if key in listed and ((j + 1 < n and not toc[j + 1]) or key == first):
+                if key in listed and j + 1 < n and not toc[j + 1]:
+                    # A contents block lists a heading once: the body begins
+                    # at the repeated heading its text follows, or at the
+                    # repeated heading-only lines right above it (第一篇 over
+                    # 第一章, both listed).
+                    if repeats:
+                        j = marked[-repeats]
+                        del marked[-repeats:]
                     break
-                if not marked:
-                    first = key
+                repeats = repeats + 1 if key in listed else 0
                 listed.add(key)
                 marked.append(j)
             j += 1
