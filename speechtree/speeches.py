@@ -442,10 +442,10 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
                 key = _key(leads[j], paras[j].text)  # type: ignore[arg-type]
                 if key in listed and j + 1 < n and not toc[j + 1]:
                     # A contents block lists a heading once: the body begins
-                    # at the repeated heading its text follows, or at the
+                    # at the repeated heading its text follows, or at the few
                     # repeated heading-only lines right above it (第一篇 over
-                    # 第一章, both listed).
-                    if repeats:
+                    # 第一章, both listed; a long run of repeats is no body).
+                    if 0 < repeats <= _BODY_HEAD_LINES:
                         j = marked[-repeats]
                         del marked[-repeats:]
                     break
@@ -478,6 +478,8 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
 
 
 _PAGE_NUMBER = "0123456789IVXivx\t .…"
+#: Heading-only lines that may open a body over its first text (篇, 章, 节).
+_BODY_HEAD_LINES = 3
 
 
 def _key(mk: Marker, text: str) -> tuple[str, int | None, str]:
