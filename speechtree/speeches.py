@@ -30,6 +30,7 @@ _DATE_LINE = re.compile(
 )
 #: A source or origin line of a scraped or collected text.
 _SOURCE_LINE = re.compile(r"(?:出处|来源|原标题|原载|作者|发布时间|发布日期)[：:]")
+_ORIGINAL_TITLE = ("原标题：", "原标题:")
 #: An item number of a collection on a line of its own (031): a label, not a node.
 _ITEM_NUMBER = re.compile(r"[0-9]{1,4}")
 
@@ -177,6 +178,17 @@ def _heads_text(paras: list[Para], i: int, leads: list[Marker | None]) -> bool:
     return False
 
 
+def _original_title_opens(paras: list[Para], i: int) -> bool:
+    """A scrape's 原标题：… line between a body above and a body below: the
+    next text, reposted without its own title line, begins there."""
+    return (
+        paras[i].text.startswith(_ORIGINAL_TITLE)
+        and 0 < i < len(paras) - 1
+        and _is_body(paras[i - 1])
+        and _is_body(paras[i + 1])
+    )
+
+
 def _add_dated_starts(
     starts: list[tuple[int, int | None]], paras: list[Para], leads: list[Marker | None]
 ) -> list[tuple[int, int | None]]:
@@ -188,7 +200,9 @@ def _add_dated_starts(
     heads = [
         i
         for i, p in enumerate(paras)
-        if leads[i] is None and 2 <= len(p.text) <= 60 and _heads_text(paras, i, leads)
+        if leads[i] is None
+        and 2 <= len(p.text) <= 60
+        and (_heads_text(paras, i, leads) or _original_title_opens(paras, i))
     ]
     if not heads:
         return starts
@@ -420,13 +434,22 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
         j = i
         marked: list[int] = []
         listed: set[tuple[str, int | None, str]] = set()
+        repeats = 0  # entries at the end of ``marked`` listed before them
         while j < n and (
             toc[j] or (len(paras[j].text) <= 20 and not _SENTENCE.search(paras[j].text))
         ):
             if toc[j]:
                 key = _key(leads[j], paras[j].text)  # type: ignore[arg-type]
                 if key in listed and j + 1 < n and not toc[j + 1]:
-                    break  # a contents block lists a heading once: the body begins
+                    # A contents block lists a heading once: the body begins
+                    # at the repeated heading its text follows, or at the few
+                    # repeated heading-only lines right above it (第一篇 over
+                    # 第一章, both listed; a long run of repeats is no body).
+                    if 0 < repeats <= _BODY_HEAD_LINES:
+                        j = marked[-repeats]
+                        del marked[-repeats:]
+                    break
+                repeats = repeats + 1 if key in listed else 0
                 listed.add(key)
                 marked.append(j)
             j += 1
@@ -455,6 +478,8 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
 
 
 _PAGE_NUMBER = "0123456789IVXivx\t .…"
+#: Heading-only lines that may open a body over its first text (篇, 章, 节).
+_BODY_HEAD_LINES = 3
 
 
 def _key(mk: Marker, text: str) -> tuple[str, int | None, str]:

@@ -156,3 +156,30 @@ def test_paragraph_offsets_by_base_match_the_maps(text: str) -> None:
             n_end = p.base + i + 1 if p.pmap is None else p.pmap.end(i)
             assert ctx.ostart(p, i) == nt.map.start(n_start)
             assert ctx.oend(p, i) == nt.map.end(n_end - 1)
+
+
+#: A full stop before a marker-like character, by one class search per paragraph.
+_STOP_BEFORE_MARKER = re.compile(r"[。！？](?=[（第①-⑳㉑-㉟㊱-㊿0-9一二三四五六七八九十])")
+_STOP_BEFORE_RUN_IN = re.compile(r"[。！？](?=[一二三四五六七八九十第])")
+
+
+#: A paragraph with one full stop before a character, somewhere around the
+#: 52nd character from its end.
+_ONE_STOP = st.builds(
+    lambda a, stop, ch, b: "字" * a + stop + ch + "字" * b,
+    st.integers(0, 60), st.sampled_from("。！？"), st.sampled_from("（第①9一字"),
+    st.integers(0, 60),
+)
+
+
+@FAST
+@given(st.lists(st.text(alphabet="。！？一第（①9字", max_size=70) | _ONE_STOP, max_size=6))
+def test_stops_before_markers_found_in_the_joined_paragraphs(texts: list[str]) -> None:
+    """One search of all paragraphs joined finds the paragraphs a search of
+    each (the last 52 characters, or 一…十/第 anywhere) finds."""
+    paras = [segment.Para(t, 0, None, None, 1, False, True, True) for t in texts]
+    want = {
+        k for k, t in enumerate(texts)
+        if _STOP_BEFORE_MARKER.search(t, len(t) - 52) or _STOP_BEFORE_RUN_IN.search(t)
+    }
+    assert segment._stops_before_markers(paras) == want
