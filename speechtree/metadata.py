@@ -31,17 +31,18 @@ The forms read (each has a fixture in tests/cases_metadata/):
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 
 from .buildcache import Patterns
 from .clean import clean_title
-from .models import Block, MetaField, Span, SpeechMetadata
+from .models import Block, MetaField, Span, SpeechMetadata, new_span
 from .offsets import line_starts
 from .whitespace import WHITESPACE
 
 # (The constructors do not validate: every value is the reader's own, as in parser.py.)
-_new_span = Span
+_new_span = new_span  # (positional: start, end, line, end_line)
 _new_field = MetaField
 _new_metadata = SpeechMetadata
 
@@ -101,6 +102,10 @@ _OCCASION = _re(
 _OCCASION_LOOSE = _re(
     r"在(?P<occ>[^，。；：！？]{2,60}?)[上时]的(?:重要|主旨|总结)?(?:讲话|报告|致辞|发言|演讲|说明)"
 )
+#: An office word anywhere: every pattern with a role needs one, and one
+#: search says a text holds none (a role is tried from each of up to twenty
+#: characters before each of forty office words).
+_OFFICE_IN = _re(_OFFICE)
 _ROLE_NAME_AT = _re(rf"(?P<role>{_ROLE}){_SP}*(?P<name>{_NAME}?)(?:在|作|同志)")
 _NAME_AT = _re(rf"^(?P<name>{_NAME}?)(?:同志)?在")
 _ROLE_AT = _re(rf"^(?P<role>{_ROLE})在")
@@ -191,10 +196,7 @@ class _Reader:
         self.weak_date: MetaField | None = None
 
     def span(self, a: int, b: int) -> Span:
-        from bisect import bisect_right
-
-        return _new_span(start=a, end=b, line=bisect_right(self.lines, a),
-                         end_line=bisect_right(self.lines, max(a, b - 1)))
+        return _new_span(a, b, bisect_right(self.lines, a), bisect_right(self.lines, max(a, b - 1)))
 
     def put(self, field: str, value: str | None, a: int, b: int) -> bool:
         """Record ``field`` unless already read (the first statement wins)."""
@@ -225,7 +227,8 @@ class _Reader:
 
     def people_in(self, text: str, base: int) -> None:
         """Role and name in a subtitle or a title (省长 李乐成在…, 胡锦涛在…, 市长在…)."""
-        m = _ROLE_NAME_AT.search(text)
+        office = _OFFICE_IN.search(text) is not None
+        m = _ROLE_NAME_AT.search(text) if office else None
         if m and self._is_name(m.group("name")):
             self.put_group("speaker_role", m, "role", base)
             self.put_group("speaker", m, "name", base)
@@ -234,7 +237,7 @@ class _Reader:
         if m and self._is_name(m.group("name")):
             self.put_group("speaker", m, "name", base)
             return
-        m = _ROLE_AT.search(text)
+        m = _ROLE_AT.search(text) if office else None
         if m:
             self.put_group("speaker_role", m, "role", base)
 
@@ -251,6 +254,8 @@ class _Reader:
     def byline(self, p: _Piece, nxt: _Piece | None) -> bool:
         """A name, an office and a name, or an office over a name on the next line."""
         t = p.text
+        if _OFFICE_IN.search(t) is None:
+            return False  # (both shapes need an office)
         m = _ROLE_NAME_LINE.fullmatch(t)
         if m and self._is_name(m.group("name")):
             self.put_group("speaker_role", m, "role", p.start)

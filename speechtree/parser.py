@@ -29,6 +29,7 @@ from .models import (
     Source,
     Span,
     Speech,
+    new_span,
 )
 from .normalize import Normalized, normalize
 from .offsets import line_starts
@@ -121,13 +122,11 @@ class _Context:
     def span(self, a: int, b: int) -> Span:
         b = max(a, b)
         ls = self.line_starts
-        return _new_span(
-            start=a, end=b, line=bisect_right(ls, a), end_line=bisect_right(ls, max(a, b - 1))
-        )
+        return _new_span(a, b, bisect_right(ls, a), bisect_right(ls, max(a, b - 1)))
 
 
 # The models' constructors do not validate (dataclasses): values are checked here.
-_new_span = Span
+_new_span = new_span  # (positional: start, end, line, end_line)
 _new_node = Node
 _new_block = Block
 _new_speech = Speech
@@ -410,9 +409,11 @@ class _Parser:
             start = 0
             lead_in = i > 0 and paras[i - 1].text[-1] == "："
             if lead is not None and not lead.is_label:
+                # (para, marker, at_start, after_lead_in, own_lead_in,
+                # ends_lead_in, title_only: positional, as for the nodes.)
                 events.append(Event(
-                    i, lead, True, lead_in, ends_lead_in=text[-1] == "：",
-                    title_only=len(text) - lead.end <= _TITLE_ONLY_MAX
+                    i, lead, True, lead_in, False, text[-1] == "：",
+                    len(text) - lead.end <= _TITLE_ONLY_MAX
                     and _HEADING_END.search(text, lead.end) is None,
                 ))
                 start = lead.end
@@ -551,28 +552,26 @@ class _Parser:
             # A heading line that is all title keeps its closing ？/！; one
             # that ends a sentence before its body loses it.
             whole_line = e.at_start and t_end == len(text) and p.ends_line
+            # (Positional, in Node's field order: a type called with keywords
+            # builds a dict of them first, which doubled the cost of a node.)
             nodes.append(
                 _new_node(
-                    kind=b.kind,
-                    style=mk.style,
-                    marker=original[m_start:m_end].strip(_WS),
-                    ordinal=b.ordinal,
-                    level=b.level,
-                    title=clean_title(
-                        original[t_start:t_stop], keep_mark=whole_line, plain=plain
+                    b.kind,  # kind
+                    mk.style,  # style
+                    original[m_start:m_end].strip(_WS),  # marker
+                    b.ordinal,  # ordinal
+                    b.level,  # level
+                    clean_title(original[t_start:t_stop], keep_mark=whole_line, plain=plain),
+                    clean_text(original[t_stop:body_end], plain=plain),  # text
+                    _new_span(  # span
+                        m_start, (end := max(m_start, body_end, t_stop)),
+                        bisect_right(ls, m_start), bisect_right(ls, max(m_start, end - 1)),
                     ),
-                    text=clean_text(original[t_stop:body_end], plain=plain),
-                    span=_new_span(
-                        start=m_start, end=(end := max(m_start, body_end, t_stop)),
-                        line=bisect_right(ls, m_start),
-                        end_line=bisect_right(ls, max(m_start, end - 1)),
+                    _new_span(  # title_span
+                        t_start, (t_last := max(t_start, t_stop)),
+                        bisect_right(ls, t_start), bisect_right(ls, max(t_start, t_last - 1)),
                     ),
-                    title_span=_new_span(
-                        start=t_start, end=(t_last := max(t_start, t_stop)),
-                        line=bisect_right(ls, t_start),
-                        end_line=bisect_right(ls, max(t_start, t_last - 1)),
-                    ),
-                    children=[nodes[n - 1 - c] for c in b.children],
+                    [nodes[n - 1 - c] for c in b.children],  # children
                 )
             )
         nodes.reverse()

@@ -604,8 +604,9 @@ class _OpenSeries:
 
 def lost_layout(paras: list[Para]) -> bool:
     """Has the text lost its line structure (most of it in very long paragraphs)?"""
-    total = sum(len(p.text) for p in paras)
-    long = sum(len(p.text) for p in paras if len(p.text) >= LOST_LAYOUT_CHARS)
+    lengths = [len(p.text) for p in paras]
+    total = sum(lengths)
+    long = sum(n for n in lengths if n >= LOST_LAYOUT_CHARS)
     return total > 0 and long >= LOST_LAYOUT_SHARE * total
 
 

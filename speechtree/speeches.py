@@ -434,10 +434,16 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
     """
     out: set[int] = set()
     n = len(paras)
+    #: Where each heading appears last; read only for a block of three
+    #: entries (most texts have none), so built then.
     last_at: dict[tuple[str, int | None, str], int] = {}
-    for i, mk in enumerate(leads):
-        if mk is not None and not mk.is_label:
-            last_at[_key(mk, paras[i].text)] = i
+
+    def last_seen(key: tuple[str, int | None, str]) -> int:
+        if not last_at:
+            for i, mk in enumerate(leads):
+                if mk is not None and not mk.is_label:
+                    last_at[_key(mk, paras[i].text)] = i
+        return last_at.get(key, -1)
 
     toc = [mk is not None and _toc_line(p, mk, table) for p, mk in zip(paras, leads, strict=True)]
     i = 0
@@ -482,7 +488,7 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
             for k in marked:
                 mk = leads[k]
                 assert mk is not None
-                if last_at.get(_key(mk, paras[k].text), -1) >= j:
+                if last_seen(_key(mk, paras[k].text)) >= j:
                     repeated += 1
             if after_mulu or repeated >= 0.6 * len(marked):
                 # To its last entry: the short lines after it (前言) open the text.

@@ -4,22 +4,26 @@ replaces gives (see benchmarks/README.md for why each exists)."""
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import hashlib
 import io
 import re
 from pathlib import Path
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from speechtree import decode, parse, segment, speeches
 from speechtree.markers import Recognizer
+from speechtree.models import Node, Span, new_span
 from speechtree.normalize import normalize
 from speechtree.offsets import OffsetMap, line_starts
 from speechtree.options import ParseOptions
 from speechtree.parser import _Context, _Parser
 from speechtree.styles import DEFAULT_TABLE
+from speechtree.tree import Event
 
 FAST = settings(max_examples=400, derandomize=True, deadline=None)
 
@@ -183,3 +187,45 @@ def test_stops_before_markers_found_in_the_joined_paragraphs(texts: list[str]) -
         if _STOP_BEFORE_MARKER.search(t, len(t) - 52) or _STOP_BEFORE_RUN_IN.search(t)
     }
     assert segment._stops_before_markers(paras) == want
+
+
+@FAST
+@given(st.integers(0, 10**9), st.integers(0, 10**9), st.integers(1, 10**6), st.integers(1, 10**6))
+def test_new_span_builds_what_span_builds(start: int, end: int, line: int, end_line: int) -> None:
+    """The parser's span builder sets every field the constructor sets, and
+    the object stays frozen."""
+    assert [f.name for f in dataclasses.fields(Span)] == ["start", "end", "line", "end_line"]
+    got, want = new_span(start, end, line, end_line), Span(start, end, line, end_line)
+    assert type(got) is Span and got == want and hash(got) == hash(want)
+    assert repr(got) == repr(want) and orjson.dumps(got) == orjson.dumps(want)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        got.start = 0  # type: ignore[misc]
+
+
+def test_the_parser_builds_nodes_in_field_order() -> None:
+    """The parser builds nodes and events positionally (a type called with
+    keywords costs twice as much): in this field order."""
+    assert [f.name for f in dataclasses.fields(Node)] == [
+        "kind", "style", "marker", "ordinal", "level", "title", "text", "span", "title_span",
+        "children",
+    ]
+    assert Event._fields == (
+        "para", "marker", "at_start", "after_lead_in", "own_lead_in", "ends_lead_in",
+        "title_only",
+    )
+
+
+ROLEISH = ["省长", "市", "长", "书记", "总", "李", "乐成", "王", "在", "作", "同志", "会议", "上",
+           "　", " ", "，", "副"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(ROLEISH), max_size=14).map("".join))
+def test_no_role_where_no_office_word(text: str) -> None:
+    """metadata skips the role patterns where one search finds no office word."""
+    from speechtree import metadata
+
+    if metadata._OFFICE_IN.search(text) is None:
+        for rx in (metadata._ROLE_NAME_AT, metadata._ROLE_AT, metadata._ROLE_NAME_LINE,
+                   metadata._ROLE_LINE):
+            assert rx.search(text) is None
