@@ -20,6 +20,9 @@ The forms read (each has a fixture in tests/cases_metadata/):
 - the occasion, from ``在…会议上的讲话`` / ``在…会议上`` / ``在…时的讲话``;
 - the origin of a scraped text: ``来源：`` ``出处：`` ``原标题：``, and at the end
   ``（来源：人民网）``, ``《人民日报》（2020年03月07日 02版）``;
+- a 公文's signature at its end: the issuer on a line of its own over the
+  date it was made (``某某镇人民政府`` / ``二〇二三年十一月二十日``), when no
+  earlier line gives a date;
 - a news dispatch ``（新华社北京3月6日电）``: the place, and the date, its year
   taken from the paper's date in the same text when it is printed within a
   month after (else kept as ``--03-06``, a date without a year).
@@ -131,6 +134,12 @@ _TAIL_SOURCE = _re(r"[（(]\s*来源\s*[：:]\s*(?P<v>[^）)\n]{2,40}?)\s*[）)]
 _GAP = _re("\u3000\u3000+|\r\n?|\n")
 _HEAD_LONG = 80
 _TAIL_CHARS = 400
+#: A 公文's signature: the issuer on a short line of its own over the date
+#: it was made (成文日期), alone on its line: 某某省人民政府办公厅 / 2023年6月1日.
+_SIGNED = _re(
+    rf"\n[ \t\u3000]*(?P<issuer>{_HAN}[^\n。！？；：，]{{1,29}})[ \t\u3000]*\r?\n"
+    rf"[ \t\u3000]*(?P<date>{_AR_DATE}|{_CN_DATE})[ \t\u3000]*(?=\r?\n|$)"
+)
 
 
 @dataclass
@@ -386,6 +395,11 @@ class _Reader:
         for m in _DISPATCH.finditer(text):
             dispatch = m
         if dispatch is None:
+            signed = None
+            for m in _SIGNED.finditer(text):
+                signed = m
+            if signed is not None and (dm := _DATE.fullmatch(signed.group("date"))):
+                self.put_group("date", signed, "date", base, iso_date(dm))
             return
         self.put_group("place", dispatch, "place", base)
         mo, d = int(dispatch.group("m")), int(dispatch.group("d"))

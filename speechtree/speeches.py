@@ -335,11 +335,23 @@ def choose_title(plan: SpeechPlan, paras: list[Para], leads: list[Marker | None]
             if best is None and j > first and len(paras[j - 1].text) >= 2:
                 return j - 1 if leads[j - 1] is None else None  # 论持久战 over its date
             continue
-        if is_genre_title(p.text):
-            return j
-        if best is None and is_title_like(p.text) and len(p.text) >= 6:
+        if is_genre_title(p.text) or (p.text.startswith("关于") and is_title_like(p.text)):
+            return j  # (关于…的若干措施: a 公文's title, whatever its kind)
+        if best is None and is_title_like(p.text) and len(p.text) >= 6 and not _is_masthead(p.text):
             best = j
     return best
+
+
+#: A 公文's issue number: 国办发〔2023〕12号.
+_ISSUE_NUMBER = re.compile(r".{0,12}[〔\[［][0-9]{4}[〕\]］][0-9]{1,4}号")
+
+
+def _is_masthead(text: str) -> bool:
+    """The issuer's mark over a 公文 (某某省人民政府办公厅文件) or its issue
+    number: the head of the document, not its title."""
+    if text.endswith("文件") and "关于" not in text:
+        return True
+    return _ISSUE_NUMBER.fullmatch(text) is not None
 
 
 def title_span(
@@ -371,8 +383,10 @@ def _title_head(paras: list[Para], leads: list[Marker | None], j: int) -> bool:
     t = a.text
     return (
         leads[j] is None
-        and (b.text.startswith("关于") or len(b.text) <= 8)
-        and is_genre_title(b.text)
+        and (
+            (b.text.startswith("关于") and is_title_like(b.text))
+            or (len(b.text) <= 8 and is_genre_title(b.text))
+        )
         and not is_genre_title(t)
         and is_title_like(t)
         and len(t) <= 40
