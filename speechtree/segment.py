@@ -7,7 +7,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from .grammar import chinese_numeral
 from .markers import Marker, Recognizer
@@ -29,6 +29,8 @@ _ENDERS = set("。！？；：…”’」』）》!?")
 #: A line starting with one of these continues the line before it.
 _CONTINUERS = set("，。、；：！？）》”’」』…%")
 _SENTENCE_END = re.compile(r"[。！？]")
+#: What a rule line between texts is drawn with.
+_RULE = "-_=~～－—━─*＊"
 _ANY_PUNCT = re.compile(r"[，。！？；：、]")
 #: Heading styles that, right after a full stop, start a new paragraph.
 _RUN_IN_AFTER_STOP = frozenset({"cn_dun", "di_comma", "di_topic", "di_part"})
@@ -216,9 +218,30 @@ def _is_marker_only(rec: Recognizer, p: Para) -> bool:
     return mk is not None and not mk.is_label and mk.end == len(p.text)
 
 
-def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> bool:
+class _Wrap:
+    """The hard-wrap width of a text (:func:`wrap_width`), read when first
+    asked: only a line that does not end its sentence asks."""
+
+    __slots__ = ("paras", "width")
+
+    def __init__(self, paras: list[Para]) -> None:
+        self.paras = paras
+        self.width = -1
+
+    def full(self, line: Para) -> bool:
+        """Does ``line`` (one line) fill the width at which the text is wrapped?"""
+        if self.width < 0:
+            self.width = wrap_width(self.paras) if len(self.paras) >= _WRAP_MIN_LINES else 0
+        return self.width > 0 and line.ends_line and _width(line) >= self.width
+
+
+def _should_join(
+    rec: Recognizer, a: Para, b: Para, after_b: Para | None,
+    wrap: _Wrap | None = None, last: Para | None = None,
+) -> bool:
     """Is ``b`` the rest of ``a``, which a line break cut? (``a`` and ``b``
-    are adjacent lines: ``b`` on the line after ``a``, nothing between.)"""
+    are adjacent lines: ``b`` on the line after ``a``, nothing between;
+    ``last`` is the last line joined into ``a``, if ``a`` is a view.)"""
     b_marked = b.lead is not None
     if _is_marker_only(rec, a):
         # 一是 alone on its line, its text on the next; not 一、 above 二、.
@@ -227,6 +250,10 @@ def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> boo
         return False
     if not b.text.strip("…⋯.．·"):
         return False  # a placeholder line (………) under a heading, not its rest
+    if (a.text[-1] in _RULE or b.text[0] in _RULE) and (
+        not a.text.strip(_RULE)
+    ) != (not b.text.strip(_RULE)):
+        return False  # a rule line (------) between texts: text on neither side
     if b.text[0] in _CONTINUERS:
         return True
     if b.text.startswith("——") or b_marked:
@@ -235,9 +262,16 @@ def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> boo
         return False  # a note line of its own: （2019年12月27日至2020年1月19日）
     if b.text[-1] == "号" and _DOC_NUMBER.fullmatch(b.text):
         return False  # a notice's number under its title: 青政办发〔2024〕12号
+    lead = a.lead
+    if (
+        wrap is not None and (lead is None or not lead.is_label)
+        and wrap.full(last if last is not None else a)
+    ):
+        # The wrap cut it, whatever its shape: a heading longer than the
+        # width, an item that starts near a line's end (…。③培训乡村 / 医生…).
+        return True
     if _trailing_heading(rec, a.text) is not None:
         return False
-    lead = a.lead
     if lead is None or (not lead.is_label and _SENTENCE_END.search(a.text)):
         # A long line cut mid-sentence (PDF or fixed-width wrapping).
         return len(a.text) >= 30
@@ -260,12 +294,15 @@ def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> boo
 
 
 def join_broken_lines(
-    rec: Recognizer, paras: list[Para], own_lines: frozenset[int] = frozenset()
+    rec: Recognizer, paras: list[Para], own_lines: frozenset[int] = frozenset(),
+    bridges: dict[int, int] | None = None,
 ) -> list[Para]:
     """Lines that a line break cut out of one paragraph, joined again; never
     a line of ``own_lines`` (1-based), which a reader knows to be a
-    paragraph of its own (a Word heading)."""
+    paragraph of its own (a Word heading). ``bridges`` maps the line after
+    page furniture to the line before it (:func:`drop_page_furniture`)."""
     out: list[Para] = []
+    wrap = _Wrap(paras)
     n = len(paras)
     i = 0
     while i < n:
@@ -274,14 +311,18 @@ def join_broken_lines(
         group = [cur]
         while i < n:
             nxt = paras[i]
+            last = group[-1]
             # The next paragraph on the line right after, nothing between.
             if not (
                 cur.ends_line
                 and nxt.starts_line
-                and not nxt.blank_before
-                and nxt.line == (cur.last_line or cur.line) + 1  # (cur.end_line)
+                and (
+                    (nxt.line == (cur.last_line or cur.line) + 1  # (cur.end_line)
+                     and not nxt.blank_before)
+                    or (bridges is not None and bridges.get(nxt.line) == cur.end_line)
+                )
                 and not (own_lines and (nxt.line in own_lines or cur.end_line in own_lines))
-            ) or not _should_join(rec, cur, nxt, paras[i + 1] if i + 1 < n else None):
+            ) or not _should_join(rec, cur, nxt, paras[i + 1] if i + 1 < n else None, wrap, last):
                 break
             # Joined once at the end: rebuilding the paragraph at every line
             # made a long run of short lines (a list of names) quadratic.
@@ -929,11 +970,193 @@ def split_tail_members(rec: Recognizer, paras: list[Para]) -> list[Para]:
     return out
 
 
-def segment(nt: Normalized, rec: Recognizer, own_lines: frozenset[int] = frozenset()) -> list[Para]:
+#: Fewer lines than this hold no page furniture and no wrap width to read.
+_FURNITURE_MIN_LINES = _WRAP_MIN_LINES = 12
+#: Lines at least this long are body lines that a hard wrap may have cut.
+_WRAP_LINE_MIN = 16
+#: Share of body lines at the wrap width (±1) in a hard-wrapped text; in
+#: normal layouts the most common length holds at most a fifth of them.
+_WRAP_SHARE = 0.4
+#: Share of body lines longer than the width that a hard-wrapped text allows.
+_WRAP_OVER = 0.1
+#: The lines read to find the width (a wrap is the same through a text).
+_WRAP_SAMPLE = 400
+
+
+def _width(p: Para) -> int:
+    """How much of its line ``p`` fills (spaces taken out count)."""
+    if p.pmap is None:
+        return len(p.text)
+    return p.pmap.end(len(p.text) - 1) - p.pmap.start(0)
+
+
+def wrap_width(paras: list[Para]) -> int:
+    """The width at which the text is hard-wrapped (fixed-width export, PDF
+    text), or 0: most body lines have the same length and hardly any is
+    longer. A line that fills that width and does not end its sentence was
+    cut by the wrap."""
+    lengths: dict[int, int] = {}
+    total = 0
+    for p in paras[:_WRAP_SAMPLE]:
+        k = len(p.text) if p.pmap is None else _width(p)
+        if k >= _WRAP_LINE_MIN and p.starts_line and p.ends_line:
+            lengths[k] = lengths.get(k, 0) + 1
+            total += 1
+    if total < _WRAP_MIN_LINES:
+        return 0
+    width = max(lengths, key=lambda k: (lengths[k], k))
+    near = sum(lengths.get(k, 0) for k in (width - 1, width, width + 1))
+    over = sum(c for k, c in lengths.items() if k > width + 1)
+    if near < _WRAP_SHARE * total or over > _WRAP_OVER * total:
+        return 0
+    return width
+
+
+#: A page number line: 5, — 5 —, - 5 -, 第5页, 第5页共20页, 5/20.
+_PAGE_NUMBER = re.compile(
+    r"(?P<deco>[-—–－‒―~～·•.]*)(?:第|[Pp]age)?(?P<n>[0-9]{1,4})(?:页)?"
+    r"(?:(?:/|共|of)[0-9]{1,4}页?)?(?P<tail>[-—–－‒―~～·•.]*)"
+)
+#: What a page number line starts or ends with; its longest form.
+_PAGE_EDGE = frozenset("0123456789-—–－‒―~～·•.第页Pp")
+_PAGE_MAX = 16
+#: The longest line that may be a running header or footer.
+_FURNITURE_MAX = 40
+#: Running headers shorter than this are left alone (一, 注释 under each text).
+_HEADER_MIN = 4
+#: Lines between two occurrences of a running header, at least.
+_HEADER_GAP = 5
+
+
+def _page_number(text: str) -> int:
+    """The number of a page number line, or -1."""
+    m = _PAGE_NUMBER.fullmatch(text)
+    return -1 if m is None else int(m.group("n"))
+
+
+def drop_page_furniture(
+    paras: list[Para],
+) -> tuple[list[Para], dict[int, int] | None, list[Para]]:
+    """Page numbers and running headers or footers of a text extracted from
+    pages (PDF, OCR), taken out; decided from repetition, not from words.
+
+    A page number line is a number (maybe dashed: — 5 —) repeated down the
+    text with the number growing; a running header is the same short line
+    repeated at intervals. Each must show it is no line of the text: a
+    decorated page number by its count; a bare number or a header by
+    standing inside a sentence (the body line before it, long, does not end
+    one), or for a header beside a page number. Returns the paragraphs left,
+    ``bridges`` (the line after each run of furniture → the line before it,
+    for :func:`join_broken_lines`) and the furniture taken out."""
+    # Short whole lines by their text, and page number lines by their shape
+    # (what is left of them without the number).
+    groups: dict[str, list[int]] = {}
+    pages: dict[str, list[int]] = {}
+    for i, p in enumerate(paras):
+        t = p.text
+        if len(t) <= _FURNITURE_MAX and p.starts_line and p.ends_line:
+            if (t[0] in _PAGE_EDGE or t[-1] in _PAGE_EDGE) and len(t) <= _PAGE_MAX:
+                m = _PAGE_NUMBER.fullmatch(t)
+                if m is not None:
+                    pages.setdefault(t[: m.start("n")] + t[m.end("n") :], []).append(i)
+                    continue
+            groups.setdefault(t, []).append(i)
+    if not any(len(g) >= 2 for g in pages.values()) and not any(
+        len(g) >= 3 for g in groups.values()
+    ):
+        return paras, None, []
+
+    def interrupts(i: int) -> bool:
+        # The nearest line before is body text cut mid-sentence.
+        j = i - 1
+        while j >= 0 and j in drop:
+            j -= 1
+        if j < 0:
+            return False
+        t = paras[j].text
+        return len(t) >= _WRAP_LINE_MIN and t[-1] not in _ENDERS
+
+    drop: set[int] = set()
+    numbers: set[int] = set()
+    for shape, idx in pages.items():
+        if len(idx) < 2:
+            continue
+        values = [_page_number(paras[i].text) for i in idx]
+        if any(b <= a for a, b in pairwise(values)):
+            continue  # not a count that grows page by page
+        if shape or (len(idx) >= 3 and 2 * sum(map(interrupts, idx)) >= len(idx)):
+            numbers.update(idx)
+    drop |= numbers
+    for text, idx in groups.items():
+        p0 = paras[idx[0]]
+        if (
+            len(idx) < 3 or len(text) < _HEADER_MIN or p0.lead is not None
+            or _ANY_PUNCT.search(text) or not any(ch.isalnum() for ch in text)
+            or any(
+                paras[b].line - paras[a].line < _HEADER_GAP
+                for a, b in pairwise(idx)
+            )
+        ):
+            continue
+        near_number = any(j in numbers for i in idx for j in (i - 2, i - 1, i + 1, i + 2))
+        cut = sum(map(interrupts, idx))
+        if cut >= 2 or (cut and near_number):
+            drop.update(idx)
+    if not drop:
+        return paras, None, []
+    out: list[Para] = []
+    bridges: dict[int, int] = {}
+    dropped: list[Para] = []
+    after_drop = False
+    for i, p in enumerate(paras):
+        if i in drop:
+            dropped.append(p)
+            after_drop = True
+            continue
+        if after_drop and out:
+            bridges[p.line] = out[-1].end_line
+        after_drop = False
+        out.append(p)
+    return out, bridges, dropped
+
+
+def restore_furniture(paras: list[Para], dropped: list[Para]) -> list[Para]:
+    """The furniture ``dropped`` put back as paragraphs where no paragraph
+    was joined over it, so that every character stays in a piece of the
+    outline (check.verify_lossless); the titles and bodies around it leave it
+    out all the same (parser._Context.text)."""
+    out: list[Para] = []
+    k = 0
+    for p in paras:
+        while k < len(dropped) and dropped[k].line < p.line:
+            out.append(dropped[k])
+            k += 1
+        while k < len(dropped) and dropped[k].line <= p.end_line:
+            k += 1  # inside p: left out of its text
+        out.append(p)
+    out.extend(dropped[k:])
+    return out
+
+
+def segment(
+    nt: Normalized, rec: Recognizer, own_lines: frozenset[int] = frozenset(),
+    furniture: list[tuple[int, int]] | None = None,
+) -> list[Para]:
     """Paragraphs of ``nt``; ``own_lines`` are lines a reader knows to be
-    paragraphs of their own (see :func:`join_broken_lines`)."""
+    paragraphs of their own (see :func:`join_broken_lines`). The normalised
+    spans of page furniture left out (:func:`drop_page_furniture`) are
+    appended to ``furniture``."""
     paras = raw_paragraphs(nt, rec)
-    paras = join_titles_below(rec, join_broken_lines(rec, paras, own_lines))
+    bridges: dict[int, int] | None = None
+    dropped: list[Para] = []
+    if len(paras) >= _FURNITURE_MIN_LINES:
+        paras, bridges, dropped = drop_page_furniture(paras)
+    paras = join_broken_lines(rec, paras, own_lines, bridges)
+    if dropped:
+        paras = restore_furniture(paras, dropped)
+        if furniture is not None:
+            furniture.extend((d.norm_start(0), d.norm_end(len(d.text) - 1)) for d in dropped)
+    paras = join_titles_below(rec, paras)
     if lost_layout(paras):
         paras = split_continuations(rec, split_run_ins(rec, split_heads(rec, paras, lost=True)))
     else:
