@@ -560,7 +560,28 @@ def _run_in_after_stop(rec: Recognizer, text: str, seg: int) -> int | None:
             continue
         if mk.style == "di_topic" and mk.text[-1] == "，" and _counted_before(text, seg, mk):
             continue  # …。第一个阶段，…。第二个阶段，…: counted nouns of running text
+        if mk.style == "di_topic":
+            # …。第一个，统一于抗战。…。第二个，…: the run-in list starts at
+            # its first member, which alone would have passed for prose.
+            first = _member_before_after_stop(text, seg, mk)
+            if first is not None:
+                return first
         return stop_m.end()
+    return None
+
+
+def _member_before_after_stop(text: str, seg: int, mk: Marker) -> int | None:
+    """Where the member before ``mk``, written the same way but for its
+    numeral (第一个， before 第二个，), opens a sentence earlier in the text."""
+    assert mk.ordinal is not None
+    written = chinese_numeral(mk.ordinal)
+    i = mk.text.find(written)
+    if i < 0:
+        return None
+    before = mk.text[:i] + chinese_numeral(mk.ordinal - 1) + mk.text[i + len(written) :]
+    at = text.rfind(before, seg, mk.start)
+    if at > seg and text[at - 1] in "。！？":
+        return at
     return None
 
 
