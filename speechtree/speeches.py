@@ -346,10 +346,18 @@ def choose_title(plan: SpeechPlan, paras: list[Para], leads: list[Marker | None]
 _ISSUE_NUMBER = re.compile(r".{0,12}[〔\[［][0-9]{4}[〕\]］][0-9]{1,4}号")
 
 
+#: The separators of a web page's navigation trail: 首页 > 新闻中心 > 要闻.
+_TRAIL = re.compile(r"\s*[>＞»›]\s*")
+
+
 def _is_masthead(text: str) -> bool:
-    """The issuer's mark over a 公文 (某某省人民政府办公厅文件) or its issue
-    number: the head of the document, not its title."""
+    """The issuer's mark over a 公文 (某某省人民政府办公厅文件), its issue
+    number, or a saved page's navigation trail: the head of the document,
+    not its title."""
     if text.endswith("文件") and "关于" not in text:
+        return True
+    parts = _TRAIL.split(text)
+    if len(parts) >= 2 and all(0 < len(part) <= 12 for part in parts):
         return True
     return _ISSUE_NUMBER.fullmatch(text) is not None
 
