@@ -149,6 +149,10 @@ def _clause_parent(text: str) -> str:
     return head if dot and head[-1:].isdigit() else ""
 
 
+#: How many events ahead a list is looked for going on (_goes_on).
+_GOES_ON_REACH = 200
+
+
 class TreeBuilder:
     def __init__(self, table: StyleTable) -> None:
         self.table = table
@@ -234,6 +238,17 @@ class TreeBuilder:
             and style(hf.style).rank < style(e.marker.style).rank
         )
 
+    def _goes_on(self, events: list[Event], ei: int, top: _Frame) -> bool:
+        """Does the series of ``top`` go on (its next member) after event
+        ``ei``, before the next heading and within a bounded look-ahead?"""
+        want = top.ordinal + 1
+        for e in events[ei + 1 : ei + 1 + _GOES_ON_REACH]:
+            if e.marker.style == top.style and e.marker.ordinal == want:
+                return True
+            if self._is_heading(e):
+                return False
+        return False
+
     def _is_heading(self, e: Event) -> bool:
         return e.at_start and self.table.style(e.marker.style).heading
 
@@ -242,12 +257,15 @@ class TreeBuilder:
         events: list[Event],
         resets: frozenset[int] = frozenset(),
         cut_out: frozenset[int] = frozenset(),
+        merged: frozenset[int] = frozenset(),
     ) -> tuple[list[Built], list[TreeWarning]]:
         """Build the tree. ``resets`` are paragraphs (annex labels) after which
         every open series is closed: an appendix numbers from the top level.
         ``cut_out`` are paragraphs opening with a marker cut out of the line
         before them (…。第一，…): a series member whose line holds them is
-        still a single paragraph of the text."""
+        still a single paragraph of the text. ``merged`` are paragraphs of a
+        text that lost its line structure, which may hold what were several
+        paragraphs (a section on one line)."""
         built: list[Built] = []
         pending = sorted(resets, reverse=True)
         warnings: list[TreeWarning] = []
@@ -315,7 +333,7 @@ class TreeBuilder:
             return -1
 
         last_para = -1
-        for e in events:
+        for ei, e in enumerate(events):
             if pending and pending[-1] < e.para:
                 while pending and pending[-1] < e.para:
                     pending.pop()
@@ -409,6 +427,12 @@ class TreeBuilder:
                         nest = top.opens_para or not (
                             (top.family == fam and top.style != mk.style) or e.own_lead_in
                         )
+                        if nest and e.para in merged:
+                            # What were several paragraphs, their breaks lost:
+                            # a list nests in the item before it only if the
+                            # item's own list goes on after it (三是… 一要…
+                            # 二要… 四是); else it is a list of its own.
+                            nest = self._goes_on(events, ei, top)
                     else:
                         # A list of another kind right after an item and its
                         # lead-in (其次是…。…特征：一是…) elaborates that item;
