@@ -229,3 +229,25 @@ def test_no_role_where_no_office_word(text: str) -> None:
         for rx in (metadata._ROLE_NAME_AT, metadata._ROLE_AT, metadata._ROLE_NAME_LINE,
                    metadata._ROLE_LINE):
             assert rx.search(text) is None
+
+
+@FAST
+@given(st.text(alphabet="\u3000\r\n字 ", max_size=30))
+def test_metadata_gaps_as_the_class_pattern_finds_them(text: str) -> None:
+    from speechtree import metadata
+
+    plain = re.compile("[\u3000]{2,}|\r\n?|\n")
+    assert [m.span() for m in metadata._GAP.finditer(text)] == [
+        m.span() for m in plain.finditer(text)
+    ]
+
+
+@FAST
+@given(st.text(alphabet="。！？一第字，", max_size=30), st.integers(0, 5))
+def test_run_in_stops_without_other_stops_found_by_the_full_stop_alone(
+    text: str, seg: int
+) -> None:
+    if "！" not in text and "？" not in text:
+        assert [m.start() for m in segment._FULL_STOP_BEFORE_RUN_IN.finditer(text, seg)] == [
+            m.start() for m in segment._STOP_BEFORE_RUN_IN.finditer(text, seg)
+        ]
