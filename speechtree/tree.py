@@ -149,10 +149,6 @@ def _clause_parent(text: str) -> str:
     return head if dot and head[-1:].isdigit() else ""
 
 
-#: How many events ahead a list is looked for going on (_goes_on).
-_GOES_ON_REACH = 200
-
-
 class TreeBuilder:
     def __init__(self, table: StyleTable) -> None:
         self.table = table
@@ -238,16 +234,22 @@ class TreeBuilder:
             and style(hf.style).rank < style(e.marker.style).rank
         )
 
-    def _goes_on(self, events: list[Event], ei: int, top: _Frame) -> bool:
-        """Does the series of ``top`` go on (its next member) after event
-        ``ei``, before the next heading and within a bounded look-ahead?"""
-        want = top.ordinal + 1
-        for e in events[ei + 1 : ei + 1 + _GOES_ON_REACH]:
-            if e.marker.style == top.style and e.marker.ordinal == want:
-                return True
+    def _last_members(
+        self, events: list[Event]
+    ) -> tuple[list[int], dict[tuple[int, str, int], int]]:
+        """For :meth:`build` on merged paragraphs: the stretch between
+        headings each event is in, and the last event of each (stretch,
+        style, ordinal)."""
+        stretch: list[int] = []
+        last: dict[tuple[int, str, int], int] = {}
+        k = 0
+        for i, e in enumerate(events):
             if self._is_heading(e):
-                return False
-        return False
+                k += 1
+            stretch.append(k)
+            if e.marker.ordinal is not None:
+                last[(k, e.marker.style, e.marker.ordinal)] = i
+        return stretch, last
 
     def _is_heading(self, e: Event) -> bool:
         return e.at_start and self.table.style(e.marker.style).heading
@@ -333,6 +335,7 @@ class TreeBuilder:
             return -1
 
         last_para = -1
+        later: tuple[list[int], dict[tuple[int, str, int], int]] | None = None
         for ei, e in enumerate(events):
             if pending and pending[-1] < e.para:
                 while pending and pending[-1] < e.para:
@@ -430,9 +433,13 @@ class TreeBuilder:
                         if nest and e.para in merged:
                             # What were several paragraphs, their breaks lost:
                             # a list nests in the item before it only if the
-                            # item's own list goes on after it (三是… 一要…
-                            # 二要… 四是); else it is a list of its own.
-                            nest = self._goes_on(events, ei, top)
+                            # item's own list goes on after it, before the
+                            # next heading (三是… 一要… 二要… 四是); else it
+                            # is a list of its own.
+                            if later is None:
+                                later = self._last_members(events)
+                            key = (later[0][ei], top.style, top.ordinal + 1)
+                            nest = later[1].get(key, -1) > ei
                     else:
                         # A list of another kind right after an item and its
                         # lead-in (其次是…。…特征：一是…) elaborates that item;
