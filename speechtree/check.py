@@ -7,7 +7,8 @@ marker ``original[span.start:title_span.start]``, its title region
 ``original[title_span.end:span.end]``. Sorted by start, the pieces do not
 overlap and together hold every non-blank character of the original exactly
 once, in order; each string field says what its span holds (modulo the
-whitespace it strips and, for titles, line breaks and edge punctuation); every
+whitespace it strips, the page furniture of a text from pages — page numbers,
+running headers — and, for titles, line breaks and edge punctuation); every
 ``line``/``end_line`` is the 1-based line of the span's first/last character.
 
 ``verify_lossless`` returns the broken promises as readable strings (empty when
@@ -94,10 +95,28 @@ def _snippet(text: str, a: int, width: int = 12) -> str:
     return repr(text[max(0, a - width) : a + width])
 
 
+def _same_text(value: str, raw: str | None) -> bool:
+    return raw is not None and (
+        value in raw or _ALL_BLANKS.sub("", value) == _ALL_BLANKS.sub("", raw)
+    )
+
+
+def _same_title(value: str, raw: str | None) -> bool:
+    if raw is None:
+        return False
+    # Which blanks go with a removed line break is the parser's choice:
+    # compare with all blanks removed, then check the edges and breaks.
+    joined = _ALL_BLANKS.sub("", raw)
+    bare = _ALL_BLANKS.sub("", value)
+    at = joined.find(bare) if bare else 0
+    return at >= 0 and all(_is_edge(c) for c in joined[:at] + joined[at + len(bare) :])
+
+
 class _Checker:
     def __init__(self, doc: Document, original: str) -> None:
         self.doc = doc
         self.original = original
+        self._furniture: tuple[tuple[int, int], ...] | None = None
         self.lines = _Lines(original)
         self.problems: list[str] = []
         self._counts: dict[str, int] = {}
@@ -127,25 +146,34 @@ class _Checker:
             )
         return True
 
+    def _furniture_out(self, a: int, b: int) -> str | None:
+        """``original[a:b]`` without the page furniture inside it (a page
+        number, a running header: a parse leaves them out of titles and
+        bodies), or None when there is none there."""
+        if self._furniture is None:
+            from .parser import furniture_spans  # (the parser imports this module)
+
+            self._furniture = furniture_spans(self.original)
+        if not any(fa < b and a < fb for fa, fb in self._furniture):
+            return None
+        from .parser import cut_out
+
+        return cut_out(self.original, a, b, self._furniture)
+
     def field(self, where: str, value: str, a: int, b: int) -> None:
         """``value`` must be ``original[a:b]`` up to blanks: the same other
         characters in the same order."""
         raw = self.original[a:b]
         # Cleaned text (speechtree.clean) may drop or unify blanks inside
         # (a lone CR read as a line break), never anything else.
-        if value not in raw and _ALL_BLANKS.sub("", value) != _ALL_BLANKS.sub("", raw):
+        if not _same_text(value, raw) and not _same_text(value, self._furniture_out(a, b)):
             self.report("text", f"{where} is {value[:40]!r}, its span holds {raw[:40]!r}")
 
     def title(self, where: str, value: str, a: int, b: int) -> None:
         """A title is its region with line breaks (and the blanks around them)
         removed, less punctuation and blanks at its edges."""
         raw = self.original[a:b]
-        # Which blanks go with a removed line break is the parser's choice:
-        # compare with all blanks removed, then check the edges and breaks.
-        joined = _ALL_BLANKS.sub("", raw)
-        bare = _ALL_BLANKS.sub("", value)
-        at = joined.find(bare) if bare else 0
-        if at < 0 or not all(_is_edge(c) for c in joined[:at] + joined[at + len(bare) :]):
+        if not _same_title(value, raw) and not _same_title(value, self._furniture_out(a, b)):
             self.report("title", f"{where} is {value[:40]!r}, its title_span holds {raw[:40]!r}")
         elif value and (value[0].isspace() or value[-1].isspace()):
             self.report("title", f"{where} {value[:40]!r} has blanks at an edge")

@@ -66,7 +66,7 @@ def _join_lines(text: str, sep: str, plain: bool = False) -> str:
     # a break takes the whitespace after it, blank lines included, so the
     # inner lines are stripped and the blank ones dropped.
     first, *inner, last = text.split("\n")
-    kept = [s for s in (line.strip(WHITESPACE) for line in inner) if s]
+    kept = [s for line in inner if (s := line.strip(WHITESPACE))]
     return sep.join([first.rstrip(WHITESPACE), *kept, last.lstrip(WHITESPACE)])
 
 

@@ -20,6 +20,9 @@ The forms read (each has a fixture in tests/cases_metadata/):
 - the occasion, from ``在…会议上的讲话`` / ``在…会议上`` / ``在…时的讲话``;
 - the origin of a scraped text: ``来源：`` ``出处：`` ``原标题：``, and at the end
   ``（来源：人民网）``, ``《人民日报》（2020年03月07日 02版）``;
+- a 公文's signature at its end: the issuer on a line of its own over the
+  date it was made (``某某镇人民政府`` / ``二〇二三年十一月二十日``), when no
+  earlier line gives a date;
 - a news dispatch ``（新华社北京3月6日电）``: the place, and the date, its year
   taken from the paper's date in the same text when it is printed within a
   month after (else kept as ``--03-06``, a date without a year).
@@ -28,17 +31,18 @@ The forms read (each has a fixture in tests/cases_metadata/):
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 
 from .buildcache import Patterns
 from .clean import clean_title
-from .models import Block, MetaField, Span, SpeechMetadata
+from .models import Block, MetaField, Span, SpeechMetadata, new_span
 from .offsets import line_starts
 from .whitespace import WHITESPACE
 
 # (The constructors do not validate: every value is the reader's own, as in parser.py.)
-_new_span = Span
+_new_span = new_span  # (positional: start, end, line, end_line)
 _new_field = MetaField
 _new_metadata = SpeechMetadata
 
@@ -87,8 +91,10 @@ _DATELINE = _re(
     r"(?:上午|下午|晚上|晚|早上)?\s*[）)]?"
 )
 _PAREN_DATE = _re(rf"[（(]\s*(?P<date>{_AR_DATE}|{_CN_DATE})\s*[）)]")
+#: A time of day after a date (10:20, 10:20:05).
+_TIME = r"(?:\s*[0-9]{1,2}[:：][0-9]{2}(?:[:：][0-9]{2})?)?"
 _PUBLISHED = _re(
-    rf"(?:发布|发表|更新|发稿)?(?:时间|日期)[：:]\s*(?P<date>{_ISO_DATE}|{_AR_DATE})"
+    rf"(?:发布|发表|更新|发稿)?(?:时间|日期)[：:]\s*(?P<date>{_ISO_DATE}|{_AR_DATE}){_TIME}"
 )
 _SUBTITLE = _re(r"[—－-]{1,2}\s*(?P<rest>.+)", re.S)
 _OCCASION = _re(
@@ -98,6 +104,10 @@ _OCCASION = _re(
 _OCCASION_LOOSE = _re(
     r"在(?P<occ>[^，。；：！？]{2,60}?)[上时]的(?:重要|主旨|总结)?(?:讲话|报告|致辞|发言|演讲|说明)"
 )
+#: An office word anywhere: every pattern with a role needs one, and one
+#: search says a text holds none (a role is tried from each of up to twenty
+#: characters before each of forty office words).
+_OFFICE_IN = _re(_OFFICE)
 _ROLE_NAME_AT = _re(rf"(?P<role>{_ROLE}){_SP}*(?P<name>{_NAME}?)(?:在|作|同志)")
 _NAME_AT = _re(rf"^(?P<name>{_NAME}?)(?:同志)?在")
 _ROLE_AT = _re(rf"^(?P<role>{_ROLE})在")
@@ -119,10 +129,29 @@ _PAPER = _re(
     r"\s*(?P<d>\d{1,2})\s*日[^）)\n]{0,12}[）)]"
 )
 _TAIL_SOURCE = _re(r"[（(]\s*来源\s*[：:]\s*(?P<v>[^）)\n]{2,40}?)\s*[）)]")
+#: The keys of a scraped page's field line (来源：… 发布时间：… 作者：…).
+_FIELD_KEYS = (
+    r"(?:来源|出处|稿件来源|文章来源|原标题|转自|本文来源|作者|编辑|责任编辑|浏览次数|点击数"
+    r"|(?:发布|发表|更新|发稿)?(?:时间|日期))\s*[：:]"
+)
+_FIELD = _re(_FIELD_KEYS)
+#: A scrape's bare date and time (2024-05-08 10:20), its publication date.
+_STAMP = _re(rf"(?P<date>{_ISO_DATE}){_TIME}")
+#: Another field after a space on the same line.
+_NEXT_FIELD = _re(rf"(?<=[ \t\u3000]){_FIELD_KEYS}")
 #: A paragraph gap inside a line (　　 between a title and its body).
-_GAP = _re("[\u3000]{2,}|\r\n?|\n")
+#: (Each alternative opens with one plain character, so re searches from one
+#: of the three to the next in C; ``[\u3000]{2,}`` first made it try every
+#: alternative at every character.)
+_GAP = _re("\u3000\u3000+|\r\n?|\n")
 _HEAD_LONG = 80
 _TAIL_CHARS = 400
+#: A 公文's signature: the issuer on a short line of its own over the date
+#: it was made (成文日期), alone on its line: 某某省人民政府办公厅 / 2023年6月1日.
+_SIGNED = _re(
+    rf"\n[ \t\u3000]*(?P<issuer>{_HAN}[^\n。！？；：，]{{1,29}})[ \t\u3000]*\r?\n"
+    rf"[ \t\u3000]*(?P<date>{_AR_DATE}|{_CN_DATE})[ \t\u3000]*(?=\r?\n|$)"
+)
 
 
 @dataclass
@@ -144,8 +173,19 @@ def _pieces(original: str, a: int, b: int) -> Iterator[_Piece]:
 def _piece(original: str, a: int, b: int) -> Iterator[_Piece]:
     raw = original[a:b]
     stripped = raw.strip(WHITESPACE)
-    if stripped:
-        yield _Piece(stripped, a + len(raw) - len(raw.lstrip(WHITESPACE)))
+    if not stripped:
+        return
+    start = a + len(raw) - len(raw.lstrip(WHITESPACE))
+    # A scraped page's line of fields (发布时间：2024-05-08 来源：市政府办公室):
+    # each field a piece of its own, read as if it stood on its own line.
+    cuts = [m.start() for m in _NEXT_FIELD.finditer(stripped)]
+    if not cuts or (_FIELD.match(stripped) is None and _STAMP.match(stripped) is None):
+        yield _Piece(stripped, start)
+        return
+    for x, y in zip([0, *cuts], [*cuts, len(stripped)], strict=True):
+        field = stripped[x:y].rstrip(WHITESPACE)
+        if field:
+            yield _Piece(field, start + x)
 
 
 def _cn_number(s: str) -> int:
@@ -182,10 +222,7 @@ class _Reader:
         self.weak_date: MetaField | None = None
 
     def span(self, a: int, b: int) -> Span:
-        from bisect import bisect_right
-
-        return _new_span(start=a, end=b, line=bisect_right(self.lines, a),
-                         end_line=bisect_right(self.lines, max(a, b - 1)))
+        return _new_span(a, b, bisect_right(self.lines, a), bisect_right(self.lines, max(a, b - 1)))
 
     def put(self, field: str, value: str | None, a: int, b: int) -> bool:
         """Record ``field`` unless already read (the first statement wins)."""
@@ -216,7 +253,8 @@ class _Reader:
 
     def people_in(self, text: str, base: int) -> None:
         """Role and name in a subtitle or a title (省长 李乐成在…, 胡锦涛在…, 市长在…)."""
-        m = _ROLE_NAME_AT.search(text)
+        office = _OFFICE_IN.search(text) is not None
+        m = _ROLE_NAME_AT.search(text) if office else None
         if m and self._is_name(m.group("name")):
             self.put_group("speaker_role", m, "role", base)
             self.put_group("speaker", m, "name", base)
@@ -225,7 +263,7 @@ class _Reader:
         if m and self._is_name(m.group("name")):
             self.put_group("speaker", m, "name", base)
             return
-        m = _ROLE_AT.search(text)
+        m = _ROLE_AT.search(text) if office else None
         if m:
             self.put_group("speaker_role", m, "role", base)
 
@@ -242,6 +280,8 @@ class _Reader:
     def byline(self, p: _Piece, nxt: _Piece | None) -> bool:
         """A name, an office and a name, or an office over a name on the next line."""
         t = p.text
+        if _OFFICE_IN.search(t) is None:
+            return False  # (both shapes need an office)
         m = _ROLE_NAME_LINE.fullmatch(t)
         if m and self._is_name(m.group("name")):
             self.put_group("speaker_role", m, "role", p.start)
@@ -269,7 +309,7 @@ class _Reader:
             if self._source(p, nxt):
                 i += 1
                 continue
-            pm = _PUBLISHED.fullmatch(t)
+            pm = _PUBLISHED.fullmatch(t) or _STAMP.fullmatch(t)
             if pm:
                 dm = _DATE.search(pm.group("date"))
                 if dm is not None and self.weak_date is None:
@@ -378,6 +418,11 @@ class _Reader:
         for m in _DISPATCH.finditer(text):
             dispatch = m
         if dispatch is None:
+            signed = None
+            for m in _SIGNED.finditer(text):
+                signed = m
+            if signed is not None and (dm := _DATE.fullmatch(signed.group("date"))):
+                self.put_group("date", signed, "date", base, iso_date(dm))
             return
         self.put_group("place", dispatch, "place", base)
         mo, d = int(dispatch.group("m")), int(dispatch.group("d"))

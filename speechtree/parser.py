@@ -29,6 +29,7 @@ from .models import (
     Source,
     Span,
     Speech,
+    new_span,
 )
 from .normalize import Normalized, normalize
 from .offsets import line_starts
@@ -70,6 +71,9 @@ class _Context:
     #: The original holds no zero-width character and no CR: its slices are
     #: cleaned without looking for them (clean.is_plain).
     plain: bool = False
+    #: Original spans of page furniture left out of the paragraphs (page
+    #: numbers, running headers: segment.drop_page_furniture), in order.
+    furniture: tuple[tuple[int, int], ...] = ()
 
     @property
     def original(self) -> str:
@@ -115,19 +119,54 @@ class _Context:
     def para_span(self, p: Para) -> tuple[int, int]:
         return self.ostart(p, 0), self.oend(p, len(p.text) - 1)
 
+    def text(self, a: int, b: int) -> str:
+        """``original[a:b]`` without the page furniture inside it."""
+        fur = self.furniture
+        return cut_out(self.original, a, b, fur) if fur else self.original[a:b]
+
     def line_of(self, offset: int) -> int:
         return bisect_right(self.line_starts, offset)
 
     def span(self, a: int, b: int) -> Span:
         b = max(a, b)
         ls = self.line_starts
-        return _new_span(
-            start=a, end=b, line=bisect_right(ls, a), end_line=bisect_right(ls, max(a, b - 1))
-        )
+        return _new_span(a, b, bisect_right(ls, a), bisect_right(ls, max(a, b - 1)))
+
+
+def cut_out(text: str, a: int, b: int, spans: tuple[tuple[int, int], ...]) -> str:
+    """``text[a:b]`` without the ``spans`` (ordered, apart) inside it, a line
+    break for each."""
+    parts: list[str] = []
+    pos = a
+    for fa, fb in spans[max(0, bisect_right(spans, (a, a)) - 1) :]:
+        if fa >= b:
+            break
+        if fb > pos:
+            parts.append(text[pos : max(pos, fa)])
+            pos = fb
+    parts.append(text[pos:b])
+    return "\n".join(parts)
+
+
+def _original_spans(nt: Normalized, spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    m = nt.map
+    if m.is_identity():
+        return tuple(spans)
+    return tuple((m.start(a), m.end(b - 1)) for a, b in spans)
+
+
+def furniture_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """The original spans of the page furniture (page numbers, running
+    headers) that a parse of ``text`` leaves out of titles and bodies
+    (segment.drop_page_furniture); check.verify_lossless allows for them."""
+    nt = normalize(text)
+    spans: list[tuple[int, int]] = []
+    segment(nt, Recognizer(DEFAULT_TABLE), furniture=spans)
+    return _original_spans(nt, spans)
 
 
 # The models' constructors do not validate (dataclasses): values are checked here.
-_new_span = Span
+_new_span = new_span  # (positional: start, end, line, end_line)
 _new_node = Node
 _new_block = Block
 _new_speech = Speech
@@ -281,7 +320,8 @@ class _Parser:
         own_lines: frozenset[int] = frozenset(),
     ) -> Document:
         nt = normalize(text)
-        paras = segment(nt, self.rec, own_lines)
+        furniture: list[tuple[int, int]] = []
+        paras = segment(nt, self.rec, own_lines, furniture)
         for i in lone_numerals_out_of_series([(p.text, p.lead) for p in paras]):
             paras[i].lead = None
         if self.options.split_speeches:
@@ -292,6 +332,8 @@ class _Parser:
         paras = split_annex_lists(self._split_labels(paras), self.rec)
         # Lines end where the normaliser ends them: CRLF, LF, or a lone CR.
         ctx = _Context(nt, paras, line_starts(text))
+        if furniture:
+            ctx.furniture = _original_spans(nt, furniture)
         leads = [
             p.lead if p.lead is None or not p.lead.is_label else self._lead(p) for p in paras
         ]
@@ -410,9 +452,11 @@ class _Parser:
             start = 0
             lead_in = i > 0 and paras[i - 1].text[-1] == "："
             if lead is not None and not lead.is_label:
+                # (para, marker, at_start, after_lead_in, own_lead_in,
+                # ends_lead_in, title_only: positional, as for the nodes.)
                 events.append(Event(
-                    i, lead, True, lead_in, ends_lead_in=text[-1] == "：",
-                    title_only=len(text) - lead.end <= _TITLE_ONLY_MAX
+                    i, lead, True, lead_in, False, text[-1] == "：",
+                    len(text) - lead.end <= _TITLE_ONLY_MAX
                     and _HEADING_END.search(text, lead.end) is None,
                 ))
                 start = lead.end
@@ -487,7 +531,7 @@ class _Parser:
         elif title_para is not None:
             ta = ctx.para_span(paras[title_para])[0]
             tb = ctx.para_span(paras[title_last])[1]
-            title = clean_title(ctx.original[ta:tb], plain=ctx.plain).rstrip("*")
+            title = clean_title(ctx.text(ta, tb), plain=ctx.plain).rstrip("*")
             speech_title_span = ctx.span(ta, tb)
         roots = [n for n, b in zip(nodes, built, strict=True) if b.parent is None]
         span = ctx.span(region_start, region_end)
@@ -520,6 +564,7 @@ class _Parser:
         original = ctx.original
         ostart, oend = ctx.ostart, ctx.oend
         plain = ctx.plain
+        fur = ctx.furniture
         ls = ctx.line_starts  # (spans built here, not by ctx.span: two per node)
         n = len(built)
         starts = [ostart(paras[b.event.para], b.event.marker.start) for b in built]
@@ -551,28 +596,32 @@ class _Parser:
             # A heading line that is all title keeps its closing ？/！; one
             # that ends a sentence before its body loses it.
             whole_line = e.at_start and t_end == len(text) and p.ends_line
+            # (Positional, in Node's field order: a type called with keywords
+            # builds a dict of them first, which doubled the cost of a node.)
             nodes.append(
                 _new_node(
-                    kind=b.kind,
-                    style=mk.style,
-                    marker=original[m_start:m_end].strip(_WS),
-                    ordinal=b.ordinal,
-                    level=b.level,
-                    title=clean_title(
-                        original[t_start:t_stop], keep_mark=whole_line, plain=plain
+                    b.kind,  # kind
+                    mk.style,  # style
+                    original[m_start:m_end].strip(_WS),  # marker
+                    b.ordinal,  # ordinal
+                    b.level,  # level
+                    clean_title(  # title
+                        original[t_start:t_stop] if not fur else ctx.text(t_start, t_stop),
+                        keep_mark=whole_line, plain=plain,
                     ),
-                    text=clean_text(original[t_stop:body_end], plain=plain),
-                    span=_new_span(
-                        start=m_start, end=(end := max(m_start, body_end, t_stop)),
-                        line=bisect_right(ls, m_start),
-                        end_line=bisect_right(ls, max(m_start, end - 1)),
+                    clean_text(  # text
+                        original[t_stop:body_end] if not fur else ctx.text(t_stop, body_end),
+                        plain=plain,
                     ),
-                    title_span=_new_span(
-                        start=t_start, end=(t_last := max(t_start, t_stop)),
-                        line=bisect_right(ls, t_start),
-                        end_line=bisect_right(ls, max(t_start, t_last - 1)),
+                    _new_span(  # span
+                        m_start, (end := max(m_start, body_end, t_stop)),
+                        bisect_right(ls, m_start), bisect_right(ls, max(m_start, end - 1)),
                     ),
-                    children=[nodes[n - 1 - c] for c in b.children],
+                    _new_span(  # title_span
+                        t_start, (t_last := max(t_start, t_stop)),
+                        bisect_right(ls, t_start), bisect_right(ls, max(t_start, t_last - 1)),
+                    ),
+                    [nodes[n - 1 - c] for c in b.children],  # children
                 )
             )
         nodes.reverse()
@@ -580,7 +629,10 @@ class _Parser:
 
     @staticmethod
     def _clean_block(ctx: _Context, a: int, b: int) -> str:
-        return clean_text(ctx.original[a:b], plain=ctx.plain)
+        text = clean_text(ctx.text(a, b), plain=ctx.plain)
+        if not text and ctx.furniture:  # a page number or header of its own
+            text = clean_text(ctx.original[a:b], plain=ctx.plain)
+        return text
 
 
 def _own_lead_in(text: str, pos: int) -> bool:

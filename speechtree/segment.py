@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate, pairwise
 
 from .grammar import chinese_numeral
 from .markers import Marker, Recognizer
@@ -27,29 +29,26 @@ _ENDERS = set("。！？；：…”’」』）》!?")
 #: A line starting with one of these continues the line before it.
 _CONTINUERS = set("，。、；：！？）》”’」』…%")
 _SENTENCE_END = re.compile(r"[。！？]")
+#: What a rule line between texts is drawn with.
+_RULE = "-_=~～－—━─*＊"
 _ANY_PUNCT = re.compile(r"[，。！？；：、]")
 #: Heading styles that, right after a full stop, start a new paragraph.
 _RUN_IN_AFTER_STOP = frozenset({"cn_dun", "di_comma", "di_topic", "di_part"})
-#: A full stop followed by a character those styles can start with.
-_STOP_BEFORE_RUN_IN = re.compile(r"[。！？](?=[一二三四五六七八九十第])")
-#: The same, one pattern per full stop, to say whether a paragraph holds any:
-#: a pattern that opens with one plain character is searched about ten times
-#: faster than one that opens with a class (a class test per character).
-_FULL_STOP_BEFORE_RUN_IN = re.compile("。(?=[一二三四五六七八九十第])")
-_EXCLAMATION_BEFORE_RUN_IN = re.compile("！(?=[一二三四五六七八九十第])")
-_QUESTION_BEFORE_RUN_IN = re.compile("？(?=[一二三四五六七八九十第])")
-
-
-def _has_stop_before_run_in(text: str) -> bool:
-    return (
-        _FULL_STOP_BEFORE_RUN_IN.search(text) is not None
-        or ("！" in text and _EXCLAMATION_BEFORE_RUN_IN.search(text) is not None)
-        or ("？" in text and _QUESTION_BEFORE_RUN_IN.search(text) is not None)
-    )
-
-
-#: A full stop followed by a character any heading can start with.
-_STOP_BEFORE_MARKER = re.compile(r"[。！？](?=[（第①-⑳㉑-㉟㊱-㊿0-9一二三四五六七八九十])")
+#: What those styles can start with.
+_RUN_IN_CHARS = "一二三四五六七八九十第"
+#: A full stop followed by a character those styles can start with; and the
+#: same for 。 alone, for a paragraph without ！ or ？ (most): a pattern that
+#: opens with one plain character is searched about ten times faster than
+#: one that opens with a class (a class test per character).
+_STOP_BEFORE_RUN_IN = re.compile(f"[。！？](?=[{_RUN_IN_CHARS}])")
+_FULL_STOP_BEFORE_RUN_IN = re.compile(f"。(?=[{_RUN_IN_CHARS}])")
+#: What any heading can start with.
+_MARKER_CHARS = "（第①-⑳㉑-㉟㊱-㊿0-9一二三四五六七八九十"
+#: A full stop followed by a character any heading can start with, one
+#: pattern per full stop (for the same reason).
+_EACH_STOP_BEFORE_MARKER = tuple(
+    re.compile(f"{stop}(?=[{_MARKER_CHARS}])") for stop in "。！？"
+)
 _CLAUSE_END = re.compile(r"[。！？；，]")
 #: The number of an official document (发文字号) on its own line.
 _DOC_NUMBER = re.compile(r"[^\W\d_]{1,12}[〔［\[（(【][0-9]{4}[〕］\]）)】][0-9]{1,5}号")
@@ -221,9 +220,30 @@ def _is_marker_only(rec: Recognizer, p: Para) -> bool:
     return mk is not None and not mk.is_label and mk.end == len(p.text)
 
 
-def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> bool:
+class _Wrap:
+    """The hard-wrap width of a text (:func:`wrap_width`), read when first
+    asked: only a line that does not end its sentence asks."""
+
+    __slots__ = ("paras", "width")
+
+    def __init__(self, paras: list[Para]) -> None:
+        self.paras = paras
+        self.width = -1
+
+    def full(self, line: Para) -> bool:
+        """Does ``line`` (one line) fill the width at which the text is wrapped?"""
+        if self.width < 0:
+            self.width = wrap_width(self.paras) if len(self.paras) >= _WRAP_MIN_LINES else 0
+        return self.width > 0 and line.ends_line and _width(line) >= self.width
+
+
+def _should_join(
+    rec: Recognizer, a: Para, b: Para, after_b: Para | None,
+    wrap: _Wrap | None = None, last: Para | None = None,
+) -> bool:
     """Is ``b`` the rest of ``a``, which a line break cut? (``a`` and ``b``
-    are adjacent lines: ``b`` on the line after ``a``, nothing between.)"""
+    are adjacent lines: ``b`` on the line after ``a``, nothing between;
+    ``last`` is the last line joined into ``a``, if ``a`` is a view.)"""
     b_marked = b.lead is not None
     if _is_marker_only(rec, a):
         # 一是 alone on its line, its text on the next; not 一、 above 二、.
@@ -232,6 +252,10 @@ def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> boo
         return False
     if not b.text.strip("…⋯.．·"):
         return False  # a placeholder line (………) under a heading, not its rest
+    if (a.text[-1] in _RULE or b.text[0] in _RULE) and (
+        not a.text.strip(_RULE)
+    ) != (not b.text.strip(_RULE)):
+        return False  # a rule line (------) between texts: text on neither side
     if b.text[0] in _CONTINUERS:
         return True
     if b.text.startswith("——") or b_marked:
@@ -240,9 +264,16 @@ def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> boo
         return False  # a note line of its own: （2019年12月27日至2020年1月19日）
     if b.text[-1] == "号" and _DOC_NUMBER.fullmatch(b.text):
         return False  # a notice's number under its title: 青政办发〔2024〕12号
+    lead = a.lead
+    if (
+        wrap is not None and (lead is None or not lead.is_label)
+        and wrap.full(last if last is not None else a)
+    ):
+        # The wrap cut it, whatever its shape: a heading longer than the
+        # width, an item that starts near a line's end (…。③培训乡村 / 医生…).
+        return True
     if _trailing_heading(rec, a.text) is not None:
         return False
-    lead = a.lead
     if lead is None or (not lead.is_label and _SENTENCE_END.search(a.text)):
         # A long line cut mid-sentence (PDF or fixed-width wrapping).
         return len(a.text) >= 30
@@ -265,12 +296,15 @@ def _should_join(rec: Recognizer, a: Para, b: Para, after_b: Para | None) -> boo
 
 
 def join_broken_lines(
-    rec: Recognizer, paras: list[Para], own_lines: frozenset[int] = frozenset()
+    rec: Recognizer, paras: list[Para], own_lines: frozenset[int] = frozenset(),
+    bridges: dict[int, int] | None = None,
 ) -> list[Para]:
     """Lines that a line break cut out of one paragraph, joined again; never
     a line of ``own_lines`` (1-based), which a reader knows to be a
-    paragraph of its own (a Word heading)."""
+    paragraph of its own (a Word heading). ``bridges`` maps the line after
+    page furniture to the line before it (:func:`drop_page_furniture`)."""
     out: list[Para] = []
+    wrap = _Wrap(paras)
     n = len(paras)
     i = 0
     while i < n:
@@ -279,14 +313,18 @@ def join_broken_lines(
         group = [cur]
         while i < n:
             nxt = paras[i]
+            last = group[-1]
             # The next paragraph on the line right after, nothing between.
             if not (
                 cur.ends_line
                 and nxt.starts_line
-                and not nxt.blank_before
-                and nxt.line == (cur.last_line or cur.line) + 1  # (cur.end_line)
+                and (
+                    (nxt.line == (cur.last_line or cur.line) + 1  # (cur.end_line)
+                     and not nxt.blank_before)
+                    or (bridges is not None and bridges.get(nxt.line) == cur.end_line)
+                )
                 and not (own_lines and (nxt.line in own_lines or cur.end_line in own_lines))
-            ) or not _should_join(rec, cur, nxt, paras[i + 1] if i + 1 < n else None):
+            ) or not _should_join(rec, cur, nxt, paras[i + 1] if i + 1 < n else None, wrap, last):
                 break
             # Joined once at the end: rebuilding the paragraph at every line
             # made a long run of short lines (a list of names) quadratic.
@@ -387,20 +425,49 @@ def split_run_ins(rec: Recognizer, paras: list[Para]) -> list[Para]:
     end of a paragraph by bad wrapping (``…。（一）第一阶段：迅即应对``).
     """
     out: list[Para] = []
-    for p in paras:
-        text = p.text
+    stopped = _stops_before_markers(paras)
+    for k, p in enumerate(paras):
         lead = p.lead
         # A cut needs a full stop before 一…十 or 第 (a run-in heading), or
         # before any marker-like character in the last 52 (a trailing
-        # heading), or room for a run-in after the lead. (The first class is
-        # part of the second, so one search of the whole text says it.)
-        if (
-            _STOP_BEFORE_MARKER.search(text, len(text) - 52) is None
-            and not _has_stop_before_run_in(text)
-        ) and (lead is None or lead.is_label or not _run_in_room(text, lead)):
+        # heading), or room for a run-in after the lead.
+        if k not in stopped and (
+            lead is None or lead.is_label or not _run_in_room(p.text, lead)
+        ):
             out.append(p)  # most paragraphs: nothing that could split them
         else:
             out.extend(_split_one(rec, p))
+    return out
+
+
+#: How far from its paragraph's end a heading left hanging may start
+#: (:func:`_trailing_heading`).
+_TAIL_WINDOW = 52
+
+
+def _joined(paras: list[Para]) -> tuple[str, list[int]]:
+    """The paragraphs' texts joined by line breaks (which no paragraph holds
+    and no pattern here reads across), and where each paragraph ends in it:
+    a whole-document question is then one search in C, not a call per
+    paragraph."""
+    texts = [p.text for p in paras]
+    ends = list(accumulate(map(len, texts)))
+    return "\n".join(texts), [e + k for k, e in enumerate(ends)]
+
+
+def _stops_before_markers(paras: list[Para]) -> set[int]:
+    """The paragraphs that hold a full stop before 一…十 or 第, or before any
+    character a heading can start with in their last 52 characters: the only
+    ones (beside a heading with room after it) that split_run_ins may cut.
+    (A few hundred full stops in a corpus of 6,000 paragraphs.)"""
+    joined, ends = _joined(paras)
+    out: set[int] = set()
+    for rx in _EACH_STOP_BEFORE_MARKER:
+        for m in rx.finditer(joined):
+            i = m.start()
+            k = bisect_left(ends, i)  # (i lies inside paragraph k: ends[k] is past it)
+            if joined[i + 1] in _RUN_IN_CHARS or i >= ends[k] - _TAIL_WINDOW:
+                out.add(k)
     return out
 
 
@@ -474,7 +541,10 @@ def _run_in_after_stop(rec: Recognizer, text: str, seg: int) -> int | None:
     on a list inside the paragraph (…：第一，…。第二，…)."""
     seen: set[tuple[str, int | None]] = set()
     scanned = seg  # inline markers before here are in ``seen``
-    for stop_m in _STOP_BEFORE_RUN_IN.finditer(text, seg):
+    stops = (
+        _STOP_BEFORE_RUN_IN if "！" in text or "？" in text else _FULL_STOP_BEFORE_RUN_IN
+    )
+    for stop_m in stops.finditer(text, seg):
         mk = rec.heading_at(text, stop_m.end())
         if mk is None or mk.style not in _RUN_IN_AFTER_STOP:
             continue
@@ -490,7 +560,28 @@ def _run_in_after_stop(rec: Recognizer, text: str, seg: int) -> int | None:
             continue
         if mk.style == "di_topic" and mk.text[-1] == "，" and _counted_before(text, seg, mk):
             continue  # …。第一个阶段，…。第二个阶段，…: counted nouns of running text
+        if mk.style == "di_topic":
+            # …。第一个，统一于抗战。…。第二个，…: the run-in list starts at
+            # its first member, which alone would have passed for prose.
+            first = _member_before_after_stop(text, seg, mk)
+            if first is not None:
+                return first
         return stop_m.end()
+    return None
+
+
+def _member_before_after_stop(text: str, seg: int, mk: Marker) -> int | None:
+    """Where the member before ``mk``, written the same way but for its
+    numeral (第一个， before 第二个，), opens a sentence earlier in the text."""
+    assert mk.ordinal is not None
+    written = chinese_numeral(mk.ordinal)
+    i = mk.text.find(written)
+    if i < 0:
+        return None
+    before = mk.text[:i] + chinese_numeral(mk.ordinal - 1) + mk.text[i + len(written) :]
+    at = text.rfind(before, seg, mk.start)
+    if at > seg and text[at - 1] in "。！？":
+        return at
     return None
 
 
@@ -516,7 +607,7 @@ def _counted_before(text: str, seg: int, mk: Marker) -> bool:
 
 def _trailing_heading(rec: Recognizer, text: str, seg: int = 0) -> int | None:
     """Where a heading left hanging after the paragraph's last full stop starts."""
-    window = max(seg, len(text) - 52)
+    window = max(seg, len(text) - _TAIL_WINDOW)
     stops = list(_SENTENCE_END.finditer(text, window))
     if not stops or stops[-1].end() >= len(text):
         return None
@@ -580,8 +671,9 @@ class _OpenSeries:
 
 def lost_layout(paras: list[Para]) -> bool:
     """Has the text lost its line structure (most of it in very long paragraphs)?"""
-    total = sum(len(p.text) for p in paras)
-    long = sum(len(p.text) for p in paras if len(p.text) >= LOST_LAYOUT_CHARS)
+    lengths = [len(p.text) for p in paras]
+    total = sum(lengths)
+    long = sum(n for n in lengths if n >= LOST_LAYOUT_CHARS)
     return total > 0 and long >= LOST_LAYOUT_SHARE * total
 
 
@@ -904,11 +996,193 @@ def split_tail_members(rec: Recognizer, paras: list[Para]) -> list[Para]:
     return out
 
 
-def segment(nt: Normalized, rec: Recognizer, own_lines: frozenset[int] = frozenset()) -> list[Para]:
+#: Fewer lines than this hold no page furniture and no wrap width to read.
+_FURNITURE_MIN_LINES = _WRAP_MIN_LINES = 12
+#: Lines at least this long are body lines that a hard wrap may have cut.
+_WRAP_LINE_MIN = 16
+#: Share of body lines at the wrap width (±1) in a hard-wrapped text; in
+#: normal layouts the most common length holds at most a fifth of them.
+_WRAP_SHARE = 0.4
+#: Share of body lines longer than the width that a hard-wrapped text allows.
+_WRAP_OVER = 0.1
+#: The lines read to find the width (a wrap is the same through a text).
+_WRAP_SAMPLE = 400
+
+
+def _width(p: Para) -> int:
+    """How much of its line ``p`` fills (spaces taken out count)."""
+    if p.pmap is None:
+        return len(p.text)
+    return p.pmap.end(len(p.text) - 1) - p.pmap.start(0)
+
+
+def wrap_width(paras: list[Para]) -> int:
+    """The width at which the text is hard-wrapped (fixed-width export, PDF
+    text), or 0: most body lines have the same length and hardly any is
+    longer. A line that fills that width and does not end its sentence was
+    cut by the wrap."""
+    lengths: dict[int, int] = {}
+    total = 0
+    for p in paras[:_WRAP_SAMPLE]:
+        k = len(p.text) if p.pmap is None else _width(p)
+        if k >= _WRAP_LINE_MIN and p.starts_line and p.ends_line:
+            lengths[k] = lengths.get(k, 0) + 1
+            total += 1
+    if total < _WRAP_MIN_LINES:
+        return 0
+    width = max(lengths, key=lambda k: (lengths[k], k))
+    near = sum(lengths.get(k, 0) for k in (width - 1, width, width + 1))
+    over = sum(c for k, c in lengths.items() if k > width + 1)
+    if near < _WRAP_SHARE * total or over > _WRAP_OVER * total:
+        return 0
+    return width
+
+
+#: A page number line: 5, — 5 —, - 5 -, 第5页, 第5页共20页, 5/20.
+_PAGE_NUMBER = re.compile(
+    r"(?P<deco>[-—–－‒―~～·•.]*)(?:第|[Pp]age)?(?P<n>[0-9]{1,4})(?:页)?"
+    r"(?:(?:/|共|of)[0-9]{1,4}页?)?(?P<tail>[-—–－‒―~～·•.]*)"
+)
+#: What a page number line starts or ends with; its longest form.
+_PAGE_EDGE = frozenset("0123456789-—–－‒―~～·•.第页Pp")
+_PAGE_MAX = 16
+#: The longest line that may be a running header or footer.
+_FURNITURE_MAX = 40
+#: Running headers shorter than this are left alone (一, 注释 under each text).
+_HEADER_MIN = 4
+#: Lines between two occurrences of a running header, at least.
+_HEADER_GAP = 5
+
+
+def _page_number(text: str) -> int:
+    """The number of a page number line, or -1."""
+    m = _PAGE_NUMBER.fullmatch(text)
+    return -1 if m is None else int(m.group("n"))
+
+
+def drop_page_furniture(
+    paras: list[Para],
+) -> tuple[list[Para], dict[int, int] | None, list[Para]]:
+    """Page numbers and running headers or footers of a text extracted from
+    pages (PDF, OCR), taken out; decided from repetition, not from words.
+
+    A page number line is a number (maybe dashed: — 5 —) repeated down the
+    text with the number growing; a running header is the same short line
+    repeated at intervals. Each must show it is no line of the text: a
+    decorated page number by its count; a bare number or a header by
+    standing inside a sentence (the body line before it, long, does not end
+    one), or for a header beside a page number. Returns the paragraphs left,
+    ``bridges`` (the line after each run of furniture → the line before it,
+    for :func:`join_broken_lines`) and the furniture taken out."""
+    # Short whole lines by their text, and page number lines by their shape
+    # (what is left of them without the number).
+    groups: dict[str, list[int]] = {}
+    pages: dict[str, list[int]] = {}
+    for i, p in enumerate(paras):
+        t = p.text
+        if len(t) <= _FURNITURE_MAX and p.starts_line and p.ends_line:
+            if (t[0] in _PAGE_EDGE or t[-1] in _PAGE_EDGE) and len(t) <= _PAGE_MAX:
+                m = _PAGE_NUMBER.fullmatch(t)
+                if m is not None:
+                    pages.setdefault(t[: m.start("n")] + t[m.end("n") :], []).append(i)
+                    continue
+            groups.setdefault(t, []).append(i)
+    if not any(len(g) >= 2 for g in pages.values()) and not any(
+        len(g) >= 3 for g in groups.values()
+    ):
+        return paras, None, []
+
+    def interrupts(i: int) -> bool:
+        # The nearest line before is body text cut mid-sentence.
+        j = i - 1
+        while j >= 0 and j in drop:
+            j -= 1
+        if j < 0:
+            return False
+        t = paras[j].text
+        return len(t) >= _WRAP_LINE_MIN and t[-1] not in _ENDERS
+
+    drop: set[int] = set()
+    numbers: set[int] = set()
+    for shape, idx in pages.items():
+        if len(idx) < 2:
+            continue
+        values = [_page_number(paras[i].text) for i in idx]
+        if any(b <= a for a, b in pairwise(values)):
+            continue  # not a count that grows page by page
+        if shape or (len(idx) >= 3 and 2 * sum(map(interrupts, idx)) >= len(idx)):
+            numbers.update(idx)
+    drop |= numbers
+    for text, idx in groups.items():
+        p0 = paras[idx[0]]
+        if (
+            len(idx) < 3 or len(text) < _HEADER_MIN or p0.lead is not None
+            or _ANY_PUNCT.search(text) or not any(ch.isalnum() for ch in text)
+            or any(
+                paras[b].line - paras[a].line < _HEADER_GAP
+                for a, b in pairwise(idx)
+            )
+        ):
+            continue
+        near_number = any(j in numbers for i in idx for j in (i - 2, i - 1, i + 1, i + 2))
+        cut = sum(map(interrupts, idx))
+        if cut >= 2 or (cut and near_number):
+            drop.update(idx)
+    if not drop:
+        return paras, None, []
+    out: list[Para] = []
+    bridges: dict[int, int] = {}
+    dropped: list[Para] = []
+    after_drop = False
+    for i, p in enumerate(paras):
+        if i in drop:
+            dropped.append(p)
+            after_drop = True
+            continue
+        if after_drop and out:
+            bridges[p.line] = out[-1].end_line
+        after_drop = False
+        out.append(p)
+    return out, bridges, dropped
+
+
+def restore_furniture(paras: list[Para], dropped: list[Para]) -> list[Para]:
+    """The furniture ``dropped`` put back as paragraphs where no paragraph
+    was joined over it, so that every character stays in a piece of the
+    outline (check.verify_lossless); the titles and bodies around it leave it
+    out all the same (parser._Context.text)."""
+    out: list[Para] = []
+    k = 0
+    for p in paras:
+        while k < len(dropped) and dropped[k].line < p.line:
+            out.append(dropped[k])
+            k += 1
+        while k < len(dropped) and dropped[k].line <= p.end_line:
+            k += 1  # inside p: left out of its text
+        out.append(p)
+    out.extend(dropped[k:])
+    return out
+
+
+def segment(
+    nt: Normalized, rec: Recognizer, own_lines: frozenset[int] = frozenset(),
+    furniture: list[tuple[int, int]] | None = None,
+) -> list[Para]:
     """Paragraphs of ``nt``; ``own_lines`` are lines a reader knows to be
-    paragraphs of their own (see :func:`join_broken_lines`)."""
+    paragraphs of their own (see :func:`join_broken_lines`). The normalised
+    spans of page furniture left out (:func:`drop_page_furniture`) are
+    appended to ``furniture``."""
     paras = raw_paragraphs(nt, rec)
-    paras = join_titles_below(rec, join_broken_lines(rec, paras, own_lines))
+    bridges: dict[int, int] | None = None
+    dropped: list[Para] = []
+    if len(paras) >= _FURNITURE_MIN_LINES:
+        paras, bridges, dropped = drop_page_furniture(paras)
+    paras = join_broken_lines(rec, paras, own_lines, bridges)
+    if dropped:
+        paras = restore_furniture(paras, dropped)
+        if furniture is not None:
+            furniture.extend((d.norm_start(0), d.norm_end(len(d.text) - 1)) for d in dropped)
+    paras = join_titles_below(rec, paras)
     if lost_layout(paras):
         paras = split_continuations(rec, split_run_ins(rec, split_heads(rec, paras, lost=True)))
     else:

@@ -30,6 +30,7 @@ _DATE_LINE = re.compile(
 )
 #: A source or origin line of a scraped or collected text.
 _SOURCE_LINE = re.compile(r"(?:出处|来源|原标题|原载|作者|发布时间|发布日期)[：:]")
+_ORIGINAL_TITLE = ("原标题：", "原标题:")
 #: An item number of a collection on a line of its own (031): a label, not a node.
 _ITEM_NUMBER = re.compile(r"[0-9]{1,4}")
 
@@ -177,6 +178,34 @@ def _heads_text(paras: list[Para], i: int, leads: list[Marker | None]) -> bool:
     return False
 
 
+def _original_title_opens(paras: list[Para], i: int) -> bool:
+    """A scrape's 原标题：… line between a body above and a body below: the
+    next text, reposted without its own title line, begins there."""
+    return (
+        paras[i].text.startswith(_ORIGINAL_TITLE)
+        and 0 < i < len(paras) - 1
+        and _is_body(paras[i - 1])
+        and _is_body(paras[i + 1])
+    )
+
+
+def _source_opens(paras: list[Para], i: int, leads: list[Marker | None]) -> bool:
+    """A scrape's source line above the next text's title (…。 / 2024-06-05
+    来源：… / 县长调研… / 6月4日，…): between a body above and a title over a
+    body below, it opens that text."""
+    if not (0 < i < len(paras) - 2) or not _is_source_line(paras[i].text):
+        return False
+    title, body = paras[i + 1], paras[i + 2]
+    return (
+        paras[i].text[0] not in "（(【["  # （来源：…） closes the text above
+        and _is_body(paras[i - 1])
+        and leads[i + 1] is None
+        and is_title_like(title.text)
+        and not _is_source_line(title.text)
+        and _is_body(body)
+    )
+
+
 def _add_dated_starts(
     starts: list[tuple[int, int | None]], paras: list[Para], leads: list[Marker | None]
 ) -> list[tuple[int, int | None]]:
@@ -188,7 +217,13 @@ def _add_dated_starts(
     heads = [
         i
         for i, p in enumerate(paras)
-        if leads[i] is None and 2 <= len(p.text) <= 60 and _heads_text(paras, i, leads)
+        if leads[i] is None
+        and 2 <= len(p.text) <= 60
+        and (
+            _heads_text(paras, i, leads)
+            or _original_title_opens(paras, i)
+            or _source_opens(paras, i, leads)
+        )
     ]
     if not heads:
         return starts
@@ -321,11 +356,38 @@ def choose_title(plan: SpeechPlan, paras: list[Para], leads: list[Marker | None]
             if best is None and j > first and len(paras[j - 1].text) >= 2:
                 return j - 1 if leads[j - 1] is None else None  # 论持久战 over its date
             continue
-        if is_genre_title(p.text):
-            return j
-        if best is None and is_title_like(p.text) and len(p.text) >= 6:
+        if is_genre_title(p.text) or (p.text.startswith("关于") and is_title_like(p.text)):
+            return j  # (关于…的若干措施: a 公文's title, whatever its kind)
+        if (
+            best is None
+            and is_title_like(p.text)
+            and len(p.text) >= 6
+            and not _is_masthead(p.text)
+            # (a source line is none; 原标题： is the nearest a repost has)
+            and (not _is_source_line(p.text) or p.text.startswith(_ORIGINAL_TITLE))
+        ):
             best = j
     return best
+
+
+#: A 公文's issue number: 国办发〔2023〕12号.
+_ISSUE_NUMBER = re.compile(r".{0,12}[〔\[［][0-9]{4}[〕\]］][0-9]{1,4}号")
+
+
+#: The separators of a web page's navigation trail: 首页 > 新闻中心 > 要闻.
+_TRAIL = re.compile(r"\s*[>＞»›]\s*")
+
+
+def _is_masthead(text: str) -> bool:
+    """The issuer's mark over a 公文 (某某省人民政府办公厅文件), its issue
+    number, or a saved page's navigation trail: the head of the document,
+    not its title."""
+    if text.endswith("文件") and "关于" not in text:
+        return True
+    parts = _TRAIL.split(text)
+    if len(parts) >= 2 and all(0 < len(part) <= 12 for part in parts):
+        return True
+    return _ISSUE_NUMBER.fullmatch(text) is not None
 
 
 def title_span(
@@ -357,8 +419,10 @@ def _title_head(paras: list[Para], leads: list[Marker | None], j: int) -> bool:
     t = a.text
     return (
         leads[j] is None
-        and (b.text.startswith("关于") or len(b.text) <= 8)
-        and is_genre_title(b.text)
+        and (
+            (b.text.startswith("关于") and is_title_like(b.text))
+            or (len(b.text) <= 8 and is_genre_title(b.text))
+        )
         and not is_genre_title(t)
         and is_title_like(t)
         and len(t) <= 40
@@ -406,10 +470,16 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
     """
     out: set[int] = set()
     n = len(paras)
+    #: Where each heading appears last; read only for a block of three
+    #: entries (most texts have none), so built then.
     last_at: dict[tuple[str, int | None, str], int] = {}
-    for i, mk in enumerate(leads):
-        if mk is not None and not mk.is_label:
-            last_at[_key(mk, paras[i].text)] = i
+
+    def last_seen(key: tuple[str, int | None, str]) -> int:
+        if not last_at:
+            for i, mk in enumerate(leads):
+                if mk is not None and not mk.is_label:
+                    last_at[_key(mk, paras[i].text)] = i
+        return last_at.get(key, -1)
 
     toc = [mk is not None and _toc_line(p, mk, table) for p, mk in zip(paras, leads, strict=True)]
     i = 0
@@ -420,13 +490,22 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
         j = i
         marked: list[int] = []
         listed: set[tuple[str, int | None, str]] = set()
+        repeats = 0  # entries at the end of ``marked`` listed before them
         while j < n and (
             toc[j] or (len(paras[j].text) <= 20 and not _SENTENCE.search(paras[j].text))
         ):
             if toc[j]:
                 key = _key(leads[j], paras[j].text)  # type: ignore[arg-type]
                 if key in listed and j + 1 < n and not toc[j + 1]:
-                    break  # a contents block lists a heading once: the body begins
+                    # A contents block lists a heading once: the body begins
+                    # at the repeated heading its text follows, or at the few
+                    # repeated heading-only lines right above it (第一篇 over
+                    # 第一章, both listed; a long run of repeats is no body).
+                    if 0 < repeats <= _BODY_HEAD_LINES:
+                        j = marked[-repeats]
+                        del marked[-repeats:]
+                    break
+                repeats = repeats + 1 if key in listed else 0
                 listed.add(key)
                 marked.append(j)
             j += 1
@@ -445,7 +524,7 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
             for k in marked:
                 mk = leads[k]
                 assert mk is not None
-                if last_at.get(_key(mk, paras[k].text), -1) >= j:
+                if last_seen(_key(mk, paras[k].text)) >= j:
                     repeated += 1
             if after_mulu or repeated >= 0.6 * len(marked):
                 # To its last entry: the short lines after it (前言) open the text.
@@ -455,6 +534,8 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
 
 
 _PAGE_NUMBER = "0123456789IVXivx\t .…"
+#: Heading-only lines that may open a body over its first text (篇, 章, 节).
+_BODY_HEAD_LINES = 3
 
 
 def _key(mk: Marker, text: str) -> tuple[str, int | None, str]:

@@ -60,6 +60,9 @@ _FIGURE = "0123456789."
 #: What may not follow a clause number (5.1, 5.1.1): more digits, or a unit
 #: that makes it a figure (2.5亿, 3.5%).
 _CLAUSE_THEN = "(?![0-9.%％万亿千倍元个年月日号米吨])"
+#: A year after an item number is the item's text, not more of a figure
+#: (附件：1.2024年度检查表; 1.5亿 is a figure).
+_NOT_FIGURE = "(?!(?:19|20)[0-9]{2}年)"
 _LATIN = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 #: What must follow a bare chapter number (1　范围): a space, then not a
 #: figure or its unit (1 9 9 7 年, 12 月, 3 名).
@@ -89,9 +92,9 @@ STYLES: tuple[Style, ...] = (
     Style("paren_cn", "（一）", "paren_cn", True, Inline.BOUNDARY, 2, "GB/T level 2"),
     Style("di_comma", "第一，", "di_comma", True, Inline.BOUNDARY, 2, "ordinal word"),
     Style("arabic_dot", "1.", "arabic_dot", True, Inline.BOUNDARY, 3, "GB/T level 3",
-          not_after=_FIGURE, then="(?![0-9.])"),
+          not_after=_FIGURE, then=f"(?!{_NOT_FIGURE}[0-9.])"),
     Style("arabic_dun", "1、", "arabic_dot", True, Inline.NEVER, 3, "level 3, 、 form",
-          not_after=_FIGURE, then="(?![0-9])", listed=True),
+          not_after=_FIGURE, then=f"(?!{_NOT_FIGURE}[0-9])", listed=True),
     Style("decimal1", "5", "decimal1", True, Inline.NEVER, 2,
           "chapter number of a standard before its title (5　要求)",
           not_after=_FIGURE, then=_CHAPTER_THEN),

@@ -4,22 +4,26 @@ replaces gives (see benchmarks/README.md for why each exists)."""
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import hashlib
 import io
 import re
 from pathlib import Path
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from speechtree import decode, parse, segment, speeches
 from speechtree.markers import Recognizer
+from speechtree.models import Node, Span, new_span
 from speechtree.normalize import normalize
 from speechtree.offsets import OffsetMap, line_starts
 from speechtree.options import ParseOptions
 from speechtree.parser import _Context, _Parser
 from speechtree.styles import DEFAULT_TABLE
+from speechtree.tree import Event
 
 FAST = settings(max_examples=400, derandomize=True, deadline=None)
 
@@ -156,3 +160,94 @@ def test_paragraph_offsets_by_base_match_the_maps(text: str) -> None:
             n_end = p.base + i + 1 if p.pmap is None else p.pmap.end(i)
             assert ctx.ostart(p, i) == nt.map.start(n_start)
             assert ctx.oend(p, i) == nt.map.end(n_end - 1)
+
+
+#: A full stop before a marker-like character, by one class search per paragraph.
+_STOP_BEFORE_MARKER = re.compile(r"[。！？](?=[（第①-⑳㉑-㉟㊱-㊿0-9一二三四五六七八九十])")
+_STOP_BEFORE_RUN_IN = re.compile(r"[。！？](?=[一二三四五六七八九十第])")
+
+
+#: A paragraph with one full stop before a character, somewhere around the
+#: 52nd character from its end.
+_ONE_STOP = st.builds(
+    lambda a, stop, ch, b: "字" * a + stop + ch + "字" * b,
+    st.integers(0, 60), st.sampled_from("。！？"), st.sampled_from("（第①9一字"),
+    st.integers(0, 60),
+)
+
+
+@FAST
+@given(st.lists(st.text(alphabet="。！？一第（①9字", max_size=70) | _ONE_STOP, max_size=6))
+def test_stops_before_markers_found_in_the_joined_paragraphs(texts: list[str]) -> None:
+    """One search of all paragraphs joined finds the paragraphs a search of
+    each (the last 52 characters, or 一…十/第 anywhere) finds."""
+    paras = [segment.Para(t, 0, None, None, 1, False, True, True) for t in texts]
+    want = {
+        k for k, t in enumerate(texts)
+        if _STOP_BEFORE_MARKER.search(t, len(t) - 52) or _STOP_BEFORE_RUN_IN.search(t)
+    }
+    assert segment._stops_before_markers(paras) == want
+
+
+@FAST
+@given(st.integers(0, 10**9), st.integers(0, 10**9), st.integers(1, 10**6), st.integers(1, 10**6))
+def test_new_span_builds_what_span_builds(start: int, end: int, line: int, end_line: int) -> None:
+    """The parser's span builder sets every field the constructor sets, and
+    the object stays frozen."""
+    assert [f.name for f in dataclasses.fields(Span)] == ["start", "end", "line", "end_line"]
+    got, want = new_span(start, end, line, end_line), Span(start, end, line, end_line)
+    assert type(got) is Span and got == want and hash(got) == hash(want)
+    assert repr(got) == repr(want) and orjson.dumps(got) == orjson.dumps(want)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        got.start = 0  # type: ignore[misc]
+
+
+def test_the_parser_builds_nodes_in_field_order() -> None:
+    """The parser builds nodes and events positionally (a type called with
+    keywords costs twice as much): in this field order."""
+    assert [f.name for f in dataclasses.fields(Node)] == [
+        "kind", "style", "marker", "ordinal", "level", "title", "text", "span", "title_span",
+        "children",
+    ]
+    assert Event._fields == (
+        "para", "marker", "at_start", "after_lead_in", "own_lead_in", "ends_lead_in",
+        "title_only",
+    )
+
+
+ROLEISH = ["省长", "市", "长", "书记", "总", "李", "乐成", "王", "在", "作", "同志", "会议", "上",
+           "　", " ", "，", "副"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(ROLEISH), max_size=14).map("".join))
+def test_no_role_where_no_office_word(text: str) -> None:
+    """metadata skips the role patterns where one search finds no office word."""
+    from speechtree import metadata
+
+    if metadata._OFFICE_IN.search(text) is None:
+        for rx in (metadata._ROLE_NAME_AT, metadata._ROLE_AT, metadata._ROLE_NAME_LINE,
+                   metadata._ROLE_LINE):
+            assert rx.search(text) is None
+
+
+@FAST
+@given(st.text(alphabet="\u3000\r\n字 ", max_size=30))
+def test_metadata_gaps_as_the_class_pattern_finds_them(text: str) -> None:
+    from speechtree import metadata
+
+    plain = re.compile("[\u3000]{2,}|\r\n?|\n")
+    assert [m.span() for m in metadata._GAP.finditer(text)] == [
+        m.span() for m in plain.finditer(text)
+    ]
+
+
+@FAST
+@given(st.text(alphabet="。！？一第字，", max_size=30), st.integers(0, 5))
+def test_run_in_stops_without_other_stops_found_by_the_full_stop_alone(
+    text: str, seg: int
+) -> None:
+    if "！" not in text and "？" not in text:
+        assert [m.start() for m in segment._FULL_STOP_BEFORE_RUN_IN.finditer(text, seg)] == [
+            m.start() for m in segment._STOP_BEFORE_RUN_IN.finditer(text, seg)
+        ]

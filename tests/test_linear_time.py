@@ -120,6 +120,14 @@ def test_contents_before_many_speeches(monkeypatch: pytest.MonkeyPatch) -> None:
     assert contents.read <= 2 * len(contents)
 
 
+def test_contents_ending_after_a_long_run_of_repeated_headings() -> None:
+    """Moving a contents block's end back over the repeated heading-only lines
+    above the body restarted the search one line further each time: 85 s for
+    14,000 lines of one heading."""
+    text = "一、总体要求\n" * 20_000 + "这是正文的第一段，篇幅足够长，足以成为正文。\n"
+    assert _cpu(lambda: parse(text)) < 3.0
+
+
 def test_own_lead_in_looks_back_only_to_the_colon_before() -> None:
     """``_own_lead_in`` searched back to the paragraph's start for each marker."""
     text = "形势。" + "要求：一要甲，二要乙，" * 50_000

@@ -87,3 +87,12 @@ def test_a_missing_library_names_the_install_command(monkeypatch: pytest.MonkeyP
     with pytest.raises(MissingExtraError, match=r"pip install 'speechtree\[formats\]'") as info:
         speechtree.parse(text_to_pdf(SPEECH[:2]))
     assert info.value.exit_code == 3
+
+
+def test_a_missing_submodule_names_its_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The HTML reader imports lxml.etree: the message names lxml, the package to install.
+    monkeypatch.setitem(sys.modules, "lxml.etree", None)
+    page = "<html><body><article><p>一、总体要求</p><p>正文。</p></article></body></html>"
+    with pytest.raises(MissingExtraError, match=r"needs the 'lxml' library: pip install") as info:
+        speechtree.parse(page.encode())
+    assert info.value.exit_code == 3

@@ -86,6 +86,7 @@ def require(module: str, what: str, path: str | None) -> ModuleType:
     try:
         return importlib.import_module(module)
     except ImportError:
+        library = module.split(".")[0]  # lxml.etree is lxml's
         raise MissingExtraError(
-            f"reading {what} needs the '{module}' library: {INSTALL_FORMATS}", path=path
+            f"reading {what} needs the '{library}' library: {INSTALL_FORMATS}", path=path
         ) from None
