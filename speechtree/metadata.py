@@ -91,8 +91,10 @@ _DATELINE = _re(
     r"(?:上午|下午|晚上|晚|早上)?\s*[）)]?"
 )
 _PAREN_DATE = _re(rf"[（(]\s*(?P<date>{_AR_DATE}|{_CN_DATE})\s*[）)]")
+#: A time of day after a date (10:20, 10:20:05).
+_TIME = r"(?:\s*[0-9]{1,2}[:：][0-9]{2}(?:[:：][0-9]{2})?)?"
 _PUBLISHED = _re(
-    rf"(?:发布|发表|更新|发稿)?(?:时间|日期)[：:]\s*(?P<date>{_ISO_DATE}|{_AR_DATE})"
+    rf"(?:发布|发表|更新|发稿)?(?:时间|日期)[：:]\s*(?P<date>{_ISO_DATE}|{_AR_DATE}){_TIME}"
 )
 _SUBTITLE = _re(r"[—－-]{1,2}\s*(?P<rest>.+)", re.S)
 _OCCASION = _re(
@@ -127,6 +129,16 @@ _PAPER = _re(
     r"\s*(?P<d>\d{1,2})\s*日[^）)\n]{0,12}[）)]"
 )
 _TAIL_SOURCE = _re(r"[（(]\s*来源\s*[：:]\s*(?P<v>[^）)\n]{2,40}?)\s*[）)]")
+#: The keys of a scraped page's field line (来源：… 发布时间：… 作者：…).
+_FIELD_KEYS = (
+    r"(?:来源|出处|稿件来源|文章来源|原标题|转自|本文来源|作者|编辑|责任编辑|浏览次数|点击数"
+    r"|(?:发布|发表|更新|发稿)?(?:时间|日期))\s*[：:]"
+)
+_FIELD = _re(_FIELD_KEYS)
+#: A scrape's bare date and time (2024-05-08 10:20), its publication date.
+_STAMP = _re(rf"(?P<date>{_ISO_DATE}){_TIME}")
+#: Another field after a space on the same line.
+_NEXT_FIELD = _re(rf"(?<=[ \t\u3000]){_FIELD_KEYS}")
 #: A paragraph gap inside a line (　　 between a title and its body).
 #: (Each alternative opens with one plain character, so re searches from one
 #: of the three to the next in C; ``[\u3000]{2,}`` first made it try every
@@ -161,8 +173,19 @@ def _pieces(original: str, a: int, b: int) -> Iterator[_Piece]:
 def _piece(original: str, a: int, b: int) -> Iterator[_Piece]:
     raw = original[a:b]
     stripped = raw.strip(WHITESPACE)
-    if stripped:
-        yield _Piece(stripped, a + len(raw) - len(raw.lstrip(WHITESPACE)))
+    if not stripped:
+        return
+    start = a + len(raw) - len(raw.lstrip(WHITESPACE))
+    # A scraped page's line of fields (发布时间：2024-05-08 来源：市政府办公室):
+    # each field a piece of its own, read as if it stood on its own line.
+    cuts = [m.start() for m in _NEXT_FIELD.finditer(stripped)]
+    if not cuts or (_FIELD.match(stripped) is None and _STAMP.match(stripped) is None):
+        yield _Piece(stripped, start)
+        return
+    for x, y in zip([0, *cuts], [*cuts, len(stripped)], strict=True):
+        field = stripped[x:y].rstrip(WHITESPACE)
+        if field:
+            yield _Piece(field, start + x)
 
 
 def _cn_number(s: str) -> int:
@@ -286,7 +309,7 @@ class _Reader:
             if self._source(p, nxt):
                 i += 1
                 continue
-            pm = _PUBLISHED.fullmatch(t)
+            pm = _PUBLISHED.fullmatch(t) or _STAMP.fullmatch(t)
             if pm:
                 dm = _DATE.search(pm.group("date"))
                 if dm is not None and self.weak_date is None:

@@ -34,7 +34,7 @@ from .models import (
 from .normalize import Normalized, normalize
 from .offsets import line_starts
 from .options import DEFAULT_OPTIONS, ParseOptions
-from .segment import Para, segment
+from .segment import Layout, Para, segment
 from .speeches import (
     ANNEX_START,
     PART_STYLE,
@@ -74,6 +74,8 @@ class _Context:
     #: Original spans of page furniture left out of the paragraphs (page
     #: numbers, running headers: segment.drop_page_furniture), in order.
     furniture: tuple[tuple[int, int], ...] = ()
+    #: The text lost its line structure (segment.lost_layout).
+    lost: bool = False
 
     @property
     def original(self) -> str:
@@ -119,6 +121,13 @@ class _Context:
     def para_span(self, p: Para) -> tuple[int, int]:
         return self.ostart(p, 0), self.oend(p, len(p.text) - 1)
 
+    def merged_in(self, a: int, b: int) -> frozenset[int]:
+        """The paragraphs of ``[a, b)`` that hold what were several, in a
+        text that lost its line structure (segment.lost_layout)."""
+        if not self.lost:
+            return frozenset()
+        return frozenset(range(a, b))
+
     def text(self, a: int, b: int) -> str:
         """``original[a:b]`` without the page furniture inside it."""
         fur = self.furniture
@@ -160,9 +169,9 @@ def furniture_spans(text: str) -> tuple[tuple[int, int], ...]:
     headers) that a parse of ``text`` leaves out of titles and bodies
     (segment.drop_page_furniture); check.verify_lossless allows for them."""
     nt = normalize(text)
-    spans: list[tuple[int, int]] = []
-    segment(nt, Recognizer(DEFAULT_TABLE), furniture=spans)
-    return _original_spans(nt, spans)
+    layout = Layout([])
+    segment(nt, Recognizer(DEFAULT_TABLE), layout=layout)
+    return _original_spans(nt, layout.furniture)
 
 
 # The models' constructors do not validate (dataclasses): values are checked here.
@@ -320,8 +329,8 @@ class _Parser:
         own_lines: frozenset[int] = frozenset(),
     ) -> Document:
         nt = normalize(text)
-        furniture: list[tuple[int, int]] = []
-        paras = segment(nt, self.rec, own_lines, furniture)
+        layout = Layout([])
+        paras = segment(nt, self.rec, own_lines, layout)
         for i in lone_numerals_out_of_series([(p.text, p.lead) for p in paras]):
             paras[i].lead = None
         if self.options.split_speeches:
@@ -332,8 +341,9 @@ class _Parser:
         paras = split_annex_lists(self._split_labels(paras), self.rec)
         # Lines end where the normaliser ends them: CRLF, LF, or a lone CR.
         ctx = _Context(nt, paras, line_starts(text))
-        if furniture:
-            ctx.furniture = _original_spans(nt, furniture)
+        if layout.furniture:
+            ctx.furniture = _original_spans(nt, layout.furniture)
+        ctx.lost = layout.lost
         leads = [
             p.lead if p.lead is None or not p.lead.is_label else self._lead(p) for p in paras
         ]
@@ -464,7 +474,9 @@ class _Parser:
                 events.append(Event(i, mk, False, lead_in, _own_lead_in(text, mk.start)))
         events = self.builder.keep_enumerations(drop_previews(events, paras))
         resets = frozenset(annexes) | attached_titles(paras, leads, plan.start, plan.end)
-        built, tree_warnings = self.builder.build(events, resets, frozenset(cut))
+        built, tree_warnings = self.builder.build(
+            events, resets, frozenset(cut), ctx.merged_in(plan.start, plan.end)
+        )
         self.n_nodes += len(built)
         if self.n_nodes > self.options.max_nodes:  # before the models, which cost the most
             raise LimitError(

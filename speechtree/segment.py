@@ -1164,14 +1164,23 @@ def restore_furniture(paras: list[Para], dropped: list[Para]) -> list[Para]:
     return out
 
 
+@dataclass(slots=True)
+class Layout:
+    """What :func:`segment` found of the text's layout: the normalised spans of
+    the page furniture left out (:func:`drop_page_furniture`), and whether
+    the text lost its line structure (:func:`lost_layout`)."""
+
+    furniture: list[tuple[int, int]]
+    lost: bool = False
+
+
 def segment(
     nt: Normalized, rec: Recognizer, own_lines: frozenset[int] = frozenset(),
-    furniture: list[tuple[int, int]] | None = None,
+    layout: Layout | None = None,
 ) -> list[Para]:
     """Paragraphs of ``nt``; ``own_lines`` are lines a reader knows to be
-    paragraphs of their own (see :func:`join_broken_lines`). The normalised
-    spans of page furniture left out (:func:`drop_page_furniture`) are
-    appended to ``furniture``."""
+    paragraphs of their own (see :func:`join_broken_lines`). What it finds of
+    the layout goes into ``layout``."""
     paras = raw_paragraphs(nt, rec)
     bridges: dict[int, int] | None = None
     dropped: list[Para] = []
@@ -1180,10 +1189,14 @@ def segment(
     paras = join_broken_lines(rec, paras, own_lines, bridges)
     if dropped:
         paras = restore_furniture(paras, dropped)
-        if furniture is not None:
-            furniture.extend((d.norm_start(0), d.norm_end(len(d.text) - 1)) for d in dropped)
+        if layout is not None:
+            layout.furniture.extend(
+                (d.norm_start(0), d.norm_end(len(d.text) - 1)) for d in dropped
+            )
     paras = join_titles_below(rec, paras)
     if lost_layout(paras):
+        if layout is not None:
+            layout.lost = True
         paras = split_continuations(rec, split_run_ins(rec, split_heads(rec, paras, lost=True)))
     else:
         paras = split_run_ins(rec, split_heads(rec, paras, lost=False))

@@ -189,6 +189,23 @@ def _original_title_opens(paras: list[Para], i: int) -> bool:
     )
 
 
+def _source_opens(paras: list[Para], i: int, leads: list[Marker | None]) -> bool:
+    """A scrape's source line above the next text's title (…。 / 2024-06-05
+    来源：… / 县长调研… / 6月4日，…): between a body above and a title over a
+    body below, it opens that text."""
+    if not (0 < i < len(paras) - 2) or not _is_source_line(paras[i].text):
+        return False
+    title, body = paras[i + 1], paras[i + 2]
+    return (
+        paras[i].text[0] not in "（(【["  # （来源：…） closes the text above
+        and _is_body(paras[i - 1])
+        and leads[i + 1] is None
+        and is_title_like(title.text)
+        and not _is_source_line(title.text)
+        and _is_body(body)
+    )
+
+
 def _add_dated_starts(
     starts: list[tuple[int, int | None]], paras: list[Para], leads: list[Marker | None]
 ) -> list[tuple[int, int | None]]:
@@ -202,7 +219,11 @@ def _add_dated_starts(
         for i, p in enumerate(paras)
         if leads[i] is None
         and 2 <= len(p.text) <= 60
-        and (_heads_text(paras, i, leads) or _original_title_opens(paras, i))
+        and (
+            _heads_text(paras, i, leads)
+            or _original_title_opens(paras, i)
+            or _source_opens(paras, i, leads)
+        )
     ]
     if not heads:
         return starts
@@ -337,7 +358,15 @@ def choose_title(plan: SpeechPlan, paras: list[Para], leads: list[Marker | None]
             continue
         if is_genre_title(p.text) or (p.text.startswith("关于") and is_title_like(p.text)):
             return j  # (关于…的若干措施: a 公文's title, whatever its kind)
-        if best is None and is_title_like(p.text) and len(p.text) >= 6 and not _is_masthead(p.text):
+        if (
+            best is None
+            and is_title_like(p.text)
+            and len(p.text) >= 6
+            and not _is_masthead(p.text)
+            and len(_HAN.findall(p.text)) * 2 >= len(p.text)  # not ICS 27.120.99
+            # (a source line is none; 原标题： is the nearest a repost has)
+            and (not _is_source_line(p.text) or p.text.startswith(_ORIGINAL_TITLE))
+        ):
             best = j
     return best
 
@@ -346,10 +375,20 @@ def choose_title(plan: SpeechPlan, paras: list[Para], leads: list[Marker | None]
 _ISSUE_NUMBER = re.compile(r".{0,12}[〔\[［][0-9]{4}[〕\]］][0-9]{1,4}号")
 
 
+#: A standard's class over its title: 中华人民共和国能源行业标准.
+_STANDARD_CLASS = re.compile(r".{0,12}(?:国家|行业|地方|团体|企业)标准")
+#: The separators of a web page's navigation trail: 首页 > 新闻中心 > 要闻.
+_TRAIL = re.compile(r"\s*[>＞»›]\s*")
+
+
 def _is_masthead(text: str) -> bool:
-    """The issuer's mark over a 公文 (某某省人民政府办公厅文件) or its issue
-    number: the head of the document, not its title."""
-    if text.endswith("文件") and "关于" not in text:
+    """The issuer's mark over a 公文 (某某省人民政府办公厅文件), its issue
+    number, or a saved page's navigation trail: the head of the document,
+    not its title."""
+    if (text.endswith("文件") and "关于" not in text) or _STANDARD_CLASS.fullmatch(text):
+        return True
+    parts = _TRAIL.split(text)
+    if len(parts) >= 2 and all(0 < len(part) <= 12 for part in parts):
         return True
     return _ISSUE_NUMBER.fullmatch(text) is not None
 

@@ -234,6 +234,23 @@ class TreeBuilder:
             and style(hf.style).rank < style(e.marker.style).rank
         )
 
+    def _last_members(
+        self, events: list[Event]
+    ) -> tuple[list[int], dict[tuple[int, str, int], int]]:
+        """For :meth:`build` on merged paragraphs: the stretch between
+        headings each event is in, and the last event of each (stretch,
+        style, ordinal)."""
+        stretch: list[int] = []
+        last: dict[tuple[int, str, int], int] = {}
+        k = 0
+        for i, e in enumerate(events):
+            if self._is_heading(e):
+                k += 1
+            stretch.append(k)
+            if e.marker.ordinal is not None:
+                last[(k, e.marker.style, e.marker.ordinal)] = i
+        return stretch, last
+
     def _is_heading(self, e: Event) -> bool:
         return e.at_start and self.table.style(e.marker.style).heading
 
@@ -242,12 +259,15 @@ class TreeBuilder:
         events: list[Event],
         resets: frozenset[int] = frozenset(),
         cut_out: frozenset[int] = frozenset(),
+        merged: frozenset[int] = frozenset(),
     ) -> tuple[list[Built], list[TreeWarning]]:
         """Build the tree. ``resets`` are paragraphs (annex labels) after which
         every open series is closed: an appendix numbers from the top level.
         ``cut_out`` are paragraphs opening with a marker cut out of the line
         before them (…。第一，…): a series member whose line holds them is
-        still a single paragraph of the text."""
+        still a single paragraph of the text. ``merged`` are paragraphs of a
+        text that lost its line structure, which may hold what were several
+        paragraphs (a section on one line)."""
         built: list[Built] = []
         pending = sorted(resets, reverse=True)
         warnings: list[TreeWarning] = []
@@ -315,7 +335,8 @@ class TreeBuilder:
             return -1
 
         last_para = -1
-        for e in events:
+        later: tuple[list[int], dict[tuple[int, str, int], int]] | None = None
+        for ei, e in enumerate(events):
             if pending and pending[-1] < e.para:
                 while pending and pending[-1] < e.para:
                     pending.pop()
@@ -409,6 +430,16 @@ class TreeBuilder:
                         nest = top.opens_para or not (
                             (top.family == fam and top.style != mk.style) or e.own_lead_in
                         )
+                        if nest and e.para in merged:
+                            # What were several paragraphs, their breaks lost:
+                            # a list nests in the item before it only if the
+                            # item's own list goes on after it, before the
+                            # next heading (三是… 一要… 二要… 四是); else it
+                            # is a list of its own.
+                            if later is None:
+                                later = self._last_members(events)
+                            key = (later[0][ei], top.style, top.ordinal + 1)
+                            nest = later[1].get(key, -1) > ei
                     else:
                         # A list of another kind right after an item and its
                         # lead-in (其次是…。…特征：一是…) elaborates that item;

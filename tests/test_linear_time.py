@@ -187,15 +187,21 @@ def test_in_order_pairs_on_large_inputs_are_in_order_and_equal() -> None:
 # -- memory and output size ------------------------------------------------------
 
 
+#: A text of chains 90 levels deep: each 一是 nests in the one before, as the
+#: 二是 after them go on each list (on one line, a restarted list nests only
+#: where the list it is in goes on: "一是甲二是乙" repeated is a flat list).
+_DEEP = ("一是甲" * 90 + "二是乙" * 90) * 120
+
+
 def test_deep_tree_refuses_indented_json_but_writes_compact() -> None:
     """A 100-level chain gave 1.02 GB of indented JSON from a 1 MB input."""
     from speechtree import LimitError
 
-    doc = parse("一是甲二是乙" * 40_000)
+    doc = parse(_DEEP)
     with pytest.raises(LimitError, match="too deep; write compact JSON"):
         doc.to_json_bytes()
     compact = doc.to_json_bytes(indent=False)
-    assert len(compact) < 100 * len("一是甲二是乙" * 40_000)
+    assert len(compact) < 100 * len(_DEEP)
     shallow = parse("一、甲\n（一）乙。\n" * 2_000)
     assert len(shallow.to_json_bytes()) < 64 * 1024 * 1024
 
@@ -215,6 +221,6 @@ def test_cli_json_too_deep_is_one_line(tmp_path: Any) -> None:
     from speechtree.cli import main
 
     f = tmp_path / "deep.txt"
-    f.write_text("一是甲二是乙" * 40_000, encoding="utf-8")
+    f.write_text(_DEEP, encoding="utf-8")
     r = CliRunner().invoke(main, ["parse", str(f)])
     assert r.exit_code == 4 and r.stderr.count("\n") == 1 and "compact JSON" in r.stderr
