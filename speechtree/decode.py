@@ -36,17 +36,17 @@ _SAMPLE = 65536
 _NOT_CONTROL_BYTES = bytes(b for b in range(256) if not _CONTROL.match(chr(b)))
 
 
-def _looks_binary(text: str, utf8: bytes | None = None) -> bool:
+def _looks_binary(text: str) -> bool:
     """Do control characters make up over 1% of the first 64 Ki characters?
-    ``utf8``, when given, is ``text`` as UTF-8: control characters are single
-    bytes there, and counting bytes is three times faster than a regex."""
+    They are ASCII, so they are counted among the sample's ASCII characters
+    alone, as bytes: ``str.encode`` skips the others in C for a few
+    instructions each, ``bytes.translate`` deletes the rest: two thirds of
+    the time of translating the whole UTF-8 file, and a regex (a class test
+    at every character) takes eight times as long."""
     if not text:
         return False
     sample = text[:_SAMPLE]
-    if utf8 is not None and len(text) <= _SAMPLE:
-        n_control = len(utf8.translate(None, _NOT_CONTROL_BYTES))
-    else:
-        n_control = len(_CONTROL.findall(sample))
+    n_control = len(sample.encode("ascii", "ignore").translate(None, _NOT_CONTROL_BYTES))
     return n_control > max(2, len(sample) // 100)
 
 
@@ -113,7 +113,7 @@ def decode_bytes(
     except UnicodeDecodeError:
         pass
     else:
-        if not _looks_binary(text, data):
+        if not _looks_binary(text):
             return Decoded(text, "utf-8")
         # Valid UTF-8 full of NULs: most likely UTF-16 without a BOM
         # (ASCII digits and Latin letters have a zero byte there).
