@@ -363,6 +363,7 @@ def choose_title(plan: SpeechPlan, paras: list[Para], leads: list[Marker | None]
             and is_title_like(p.text)
             and len(p.text) >= 6
             and not _is_masthead(p.text)
+            and len(_HAN.findall(p.text)) * 2 >= len(p.text)  # not ICS 27.120.99
             # (a source line is none; 原标题： is the nearest a repost has)
             and (not _is_source_line(p.text) or p.text.startswith(_ORIGINAL_TITLE))
         ):
@@ -374,6 +375,8 @@ def choose_title(plan: SpeechPlan, paras: list[Para], leads: list[Marker | None]
 _ISSUE_NUMBER = re.compile(r".{0,12}[〔\[［][0-9]{4}[〕\]］][0-9]{1,4}号")
 
 
+#: A standard's class over its title: 中华人民共和国能源行业标准.
+_STANDARD_CLASS = re.compile(r".{0,12}(?:国家|行业|地方|团体|企业)标准")
 #: The separators of a web page's navigation trail: 首页 > 新闻中心 > 要闻.
 _TRAIL = re.compile(r"\s*[>＞»›]\s*")
 
@@ -382,7 +385,7 @@ def _is_masthead(text: str) -> bool:
     """The issuer's mark over a 公文 (某某省人民政府办公厅文件), its issue
     number, or a saved page's navigation trail: the head of the document,
     not its title."""
-    if text.endswith("文件") and "关于" not in text:
+    if (text.endswith("文件") and "关于" not in text) or _STANDARD_CLASS.fullmatch(text):
         return True
     parts = _TRAIL.split(text)
     if len(parts) >= 2 and all(0 < len(part) <= 12 for part in parts):
