@@ -33,7 +33,11 @@ if TYPE_CHECKING:
 #: renamed, retyped or made required, a value no longer produced, 0-based
 #: becoming 1-based), the minor number for an additive one (a new optional
 #: field, a new style, warning code or block kind).
-SCHEMA_VERSION: Literal["2.0"] = "2.0"
+SCHEMA_VERSION: Literal["2.1"] = "2.1"
+#: Versions :meth:`Document.from_json` reads: a minor version only adds values
+#: and fields, so a 2.0 document that validates is read as it is (outputs
+#: kept from an earlier run, re-read by batch --skip-existing --table).
+SchemaVersion = Literal["2.0", "2.1"]
 
 #: Block kinds, in the order a speech's text meets them.
 BlockKind = Literal["label", "title", "paragraph", "contents", "unplaced"]
@@ -293,8 +297,9 @@ class Document:
 
     __pydantic_config__ = _STRICT
 
-    schema_version: Annotated[Literal["2.0"], Field(
-        description="The version of this JSON shape."
+    schema_version: Annotated[SchemaVersion, Field(
+        description="The version of this JSON shape: speechtree writes 2.1 and reads 2.0 too "
+        "(2.1 added styles, warning codes and source.format/text)."
     )]
     source: Annotated[Source, Field(description="The input and how it was decoded.")]
     speeches: Annotated[list[Speech], Field(
