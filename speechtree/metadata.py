@@ -115,8 +115,10 @@ _ROLE_NAME_LINE = _re(rf"(?P<role>{_ROLE}){_SP}*(?P<name>{_NAME})")
 _ROLE_LINE = _re(rf"(?P<role>{_ROLE})")
 _NAME_LINE = _re(rf"(?P<name>{_NAME})")
 _NAME_AFTER_PAREN = _re(rf"[）)]{_SP}*(?P<name>{_NAME})$")
+#: The keys that name where a text comes from.
+_SOURCE_KEYS = "来源|出处|稿件来源|文章来源|原标题|转自|本文来源"
 _SOURCE = _re(
-    r"[（(【\[]?\s*(?P<key>来源|出处|稿件来源|文章来源|原标题|转自|本文来源)\s*[：:]\s*(?P<v>[^）)】\]]*)"
+    rf"[（(【\[]?\s*(?P<key>{_SOURCE_KEYS})\s*[：:]\s*(?P<v>[^）)】\]]*)"
 )
 _SALUTATION = _re(
     r"(?:同志们|代表|朋友们|老师|同学|家长|先生|女士|来宾|大家|各位|职工|乡亲|嘉宾)[^。]{0,20}[：！:!]$"
@@ -131,7 +133,7 @@ _PAPER = _re(
 _TAIL_SOURCE = _re(r"[（(]\s*来源\s*[：:]\s*(?P<v>[^）)\n]{2,40}?)\s*[）)]")
 #: The keys of a scraped page's field line (来源：… 发布时间：… 作者：…).
 _FIELD_KEYS = (
-    r"(?:来源|出处|稿件来源|文章来源|原标题|转自|本文来源|作者|编辑|责任编辑|浏览次数|点击数"
+    rf"(?:{_SOURCE_KEYS}|作者|编辑|责任编辑|浏览次数|点击数"
     r"|(?:发布|发表|更新|发稿)?(?:时间|日期))\s*[：:]"
 )
 _FIELD = _re(_FIELD_KEYS)

@@ -51,7 +51,7 @@ _EACH_STOP_BEFORE_MARKER = tuple(
 )
 _CLAUSE_END = re.compile(r"[。！？；，]")
 #: The number of an official document (发文字号) on its own line.
-_DOC_NUMBER = re.compile(r"[^\W\d_]{1,12}[〔［\[（(【][0-9]{4}[〕］\]）)】][0-9]{1,5}号")
+DOC_NUMBER = re.compile(r"[^\W\d_]{1,12}[〔［\[（(【][0-9]{4}[〕］\]）)】][0-9]{1,5}号")
 
 
 @dataclass(slots=True)
@@ -262,7 +262,7 @@ def _should_join(
         return False
     if b.text[0] == "（" and b.text[-1] == "）":
         return False  # a note line of its own: （2019年12月27日至2020年1月19日）
-    if b.text[-1] == "号" and _DOC_NUMBER.fullmatch(b.text):
+    if b.text[-1] == "号" and DOC_NUMBER.fullmatch(b.text):
         return False  # a notice's number under its title: 青政办发〔2024〕12号
     lead = a.lead
     if (
@@ -570,16 +570,26 @@ def _run_in_after_stop(rec: Recognizer, text: str, seg: int) -> int | None:
     return None
 
 
+def _written_before(head: str, ordinal: int) -> tuple[str, int] | None:
+    """``head`` (a counted marker: 第二个，, 第二个阶段) written for the ordinal
+    before, and how much of it follows the numeral; None if the numeral is
+    not in it."""
+    written = chinese_numeral(ordinal)
+    i = head.find(written)
+    if i < 0:
+        return None
+    rest = head[i + len(written) :]
+    return head[:i] + chinese_numeral(ordinal - 1) + rest, len(rest)
+
+
 def _member_before_after_stop(text: str, seg: int, mk: Marker) -> int | None:
     """Where the member before ``mk``, written the same way but for its
     numeral (第一个， before 第二个，), opens a sentence earlier in the text."""
     assert mk.ordinal is not None
-    written = chinese_numeral(mk.ordinal)
-    i = mk.text.find(written)
-    if i < 0:
+    found = _written_before(mk.text, mk.ordinal)
+    if found is None:
         return None
-    before = mk.text[:i] + chinese_numeral(mk.ordinal - 1) + mk.text[i + len(written) :]
-    at = text.rfind(before, seg, mk.start)
+    at = text.rfind(found[0], seg, mk.start)
     if at > seg and text[at - 1] in "。！？":
         return at
     return None
@@ -596,13 +606,10 @@ def _counted_before(text: str, seg: int, mk: Marker) -> bool:
     the nouns that count on from it are the same running text. (A bare
     第一个，…第二个， counts items, as 第一，… does.)"""
     assert mk.ordinal is not None
-    head = mk.text.rstrip("，")
-    written = chinese_numeral(mk.ordinal)
-    i = head.find(written)
-    if i < 0 or len(head) - i - len(written) < 2:
+    found = _written_before(mk.text.rstrip("，"), mk.ordinal)
+    if found is None or found[1] < 2:
         return False  # 第一个，…第二个， with no noun: an enumeration
-    before = head[:i] + chinese_numeral(mk.ordinal - 1) + head[i + len(written) :]
-    return text.find(before, max(seg, mk.start - _COUNTED_REACH), mk.start) >= 0
+    return text.find(found[0], max(seg, mk.start - _COUNTED_REACH), mk.start) >= 0
 
 
 def _trailing_heading(rec: Recognizer, text: str, seg: int = 0) -> int | None:

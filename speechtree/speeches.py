@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .markers import Marker, Recognizer
-from .segment import QUOTED_NAME, Para
+from .segment import DOC_NUMBER, QUOTED_NAME, Para
 from .styles import StyleTable
 
 _GENRE = re.compile(
@@ -371,10 +371,6 @@ def choose_title(plan: SpeechPlan, paras: list[Para], leads: list[Marker | None]
     return best
 
 
-#: A 公文's issue number: 国办发〔2023〕12号.
-_ISSUE_NUMBER = re.compile(r".{0,12}[〔\[［][0-9]{4}[〕\]］][0-9]{1,4}号")
-
-
 #: A standard's class over its title: 中华人民共和国能源行业标准.
 _STANDARD_CLASS = re.compile(r".{0,12}(?:国家|行业|地方|团体|企业)标准")
 #: The separators of a web page's navigation trail: 首页 > 新闻中心 > 要闻.
@@ -382,15 +378,15 @@ _TRAIL = re.compile(r"\s*[>＞»›]\s*")
 
 
 def _is_masthead(text: str) -> bool:
-    """The issuer's mark over a 公文 (某某省人民政府办公厅文件), its issue
-    number, or a saved page's navigation trail: the head of the document,
-    not its title."""
+    """The issuer's mark over a 公文 (某某省人民政府办公厅文件) or a standard's
+    class (…地方标准), an issue number, or a saved page's navigation trail:
+    the head of the document, not its title."""
     if (text.endswith("文件") and "关于" not in text) or _STANDARD_CLASS.fullmatch(text):
         return True
     parts = _TRAIL.split(text)
     if len(parts) >= 2 and all(0 < len(part) <= 12 for part in parts):
         return True
-    return _ISSUE_NUMBER.fullmatch(text) is not None
+    return DOC_NUMBER.fullmatch(text) is not None  # 国办发〔2023〕12号
 
 
 def title_span(
