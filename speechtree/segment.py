@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from itertools import accumulate, pairwise
 
 from .grammar import chinese_numeral
-from .markers import Marker, Recognizer
+from .markers import BARE_HEADINGS, Marker, Recognizer
 from .normalize import WIDE, Normalized
 from .offsets import OffsetMap
 from .styles import Inline
@@ -247,6 +247,11 @@ def _should_join(
     b_marked = b.lead is not None
     if _is_marker_only(rec, a):
         # 一是 alone on its line, its text on the next; not 一、 above 二、.
+        # A bare section number (一) takes only a short title from the next
+        # line: a sentence there is the section's body (PDF text, no blank
+        # line between).
+        if a.lead is not None and a.lead.style in BARE_HEADINGS:
+            return not b_marked and _title_below(a, b)
         return not b_marked
     if a.text[-1] in _ENDERS:
         return False
