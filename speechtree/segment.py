@@ -237,6 +237,15 @@ class _Wrap:
         return self.width > 0 and line.ends_line and _width(line) >= self.width
 
 
+def _closes_cut_bracket(a: str, b: Para) -> bool:
+    """Does ``b`` open with a marker that has only its closing bracket
+    (018）) right after ``a`` left a bracket open (…（NB/T 20513.1-2)?"""
+    mk = b.lead
+    if mk is None or mk.text[:1] in "（(" or mk.text[-1:] not in "）)":
+        return False
+    return max(a.rfind("（"), a.rfind("(")) > max(a.rfind("）"), a.rfind(")"))
+
+
 def _should_join(
     rec: Recognizer, a: Para, b: Para, after_b: Para | None,
     wrap: _Wrap | None = None, last: Para | None = None,
@@ -263,6 +272,8 @@ def _should_join(
         return False  # a rule line (------) between texts: text on neither side
     if b.text[0] in _CONTINUERS:
         return True
+    if b_marked and _closes_cut_bracket(a.text, b):
+        return True  # …（NB/T 20513.1-2 / 018）修订…: a number the wrap cut, not 18）
     if b.text.startswith("——") or b_marked:
         return False
     if b.text[0] == "（" and b.text[-1] == "）":
