@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from itertools import accumulate, pairwise
 
@@ -13,7 +13,7 @@ from .grammar import chinese_numeral
 from .markers import BARE_HEADINGS, Marker, Recognizer
 from .normalize import WIDE, Normalized
 from .offsets import OffsetMap
-from .styles import Inline
+from .styles import NUMERALS, Inline
 
 #: A gap of two or more spaces with an ideographic one among them separates
 #: paragraphs inside a line (single-line scrapes use 　　 as the break). The
@@ -776,6 +776,11 @@ def _split_continuing(
     #: First members run into the title of the heading candidate before them
     #: (一、总体要求1.坚持…。2.…): cut only if that heading is.
     in_title: dict[int, int] = {}
+    #: Bracketed members that follow no glue point (licensed by the count
+    #: alone), kept apart from the other candidates until they are licensed.
+    unglued: dict[int, tuple[int, Marker, str]] = {}
+    #: Bare numeral headings found at a gap (their piece's lead is set here).
+    bare: dict[int, Marker] = {}
     start = lead.end if lead is not None else 1
     positions = (m.start() for m in _start_points(rec).finditer(text, max(1, start)))
     annexes = _glued_annexes(text, start)
@@ -794,9 +799,27 @@ def _split_continuing(
         run_in = (
             not glued and before is not None and _in_title(text, before[1], i)  # type: ignore[arg-type]
         )
+        if not glued and not run_in and text[i] in "（(" and prev.isalnum():
+            # 问题的提起（一）…, …为什么是持久战（九）…: a bracketed member run
+            # into an unnumbered heading or a sentence. Only the count licenses
+            # it: a first member if 2 and 3 follow, a later one if it goes on
+            # a series cut out here (not a note reference: 战争（21）。).
+            bracketed = rec.heading_at(text, i)
+            if (
+                bracketed is not None and bracketed.ordinal is not None
+                and bracketed.end < len(text) and not _ANY_PUNCT.match(text, bracketed.end)
+            ):
+                unglued[i] = (i, bracketed, table.style(bracketed.style).family)
+            continue
         if not glued and lead_fam is None and prev != "：" and text[i] not in "一1" and not run_in:
             continue
         mk = rec.heading_at(text, i)
+        if mk is None and glued and text[i] in NUMERALS:
+            # …。二　肃反问题: a bare numeral heading whose space went with the
+            # line breaks (the gap after it says where it stood).
+            mk = _bare_at_gap(rec, text, i, gaps)
+            if mk is not None:
+                bare[i] = mk
         if mk is None and glued and prev != "）":
             label = rec.leading(text, i)  # 。篇二：在…的讲话: a compilation label
             if label is not None and label.is_label and label.ordinal is not None:
@@ -824,6 +847,8 @@ def _split_continuing(
             continue
         cands.append((i, mk, st.family))
     cands.extend(annexes)
+    if unglued:
+        cands = sorted([*cands, *unglued.values()], key=lambda c: c[0])
     if not cands:
         return [p]
     # Which candidates the count licenses.
@@ -840,20 +865,79 @@ def _split_continuing(
                 cuts.append(i)
                 local[fam] = n
             continue
+        if i in unglued:
+            if n == 1 and _chain_follows(cands, k, mk, unglued):
+                cuts.append(i)
+                local[fam] = 1
+            elif n > 1 and local.get(fam, -1) + 1 == n and _member_cut(cuts, cands, mk, n):
+                cuts.append(i)
+                local[fam] = n
+            continue
         if local.get(fam, -1) + 1 == n or (fam not in local and open_series.continues(fam, n)):
             if n > 1 and (mk.style, n - 1) in inline_seen and not _member_cut(cuts, cands, mk, n):
                 continue  # an in-paragraph list going on (…：（一）…；（二）…)
             cuts.append(i)
             local[fam] = n
         elif n == 1 and fam != lead_fam and (in_title.get(i, 0) in (0, *cuts)) and (
-            any(m2.style == mk.style and m2.ordinal == 2 for _, m2, _ in cands[k + 1 :])
+            any(
+                m2.style == mk.style and m2.ordinal == 2 and i2 not in unglued
+                for i2, m2, _ in cands[k + 1 :]
+            )
             or (after is not None and after.style == mk.style and after.ordinal == 2)
         ):
             cuts.append(i)
             local[fam] = 1
     if not cuts:
         return [p]
-    return _cut(rec, p, cuts)
+    pieces = _cut(rec, p, cuts)
+    for piece, i in zip(pieces[1:], cuts, strict=True):
+        if i in bare and piece.lead is None:
+            mk = bare[i]
+            piece.lead = mk._replace(start=0, end=mk.end - i)
+    return pieces
+
+
+#: The numerals a bracketed first member opens with.
+_FIRST_NUMERALS = ("一", "1")
+
+
+def _chain_follows(
+    cands: list[tuple[int, Marker, str]], k: int, mk: Marker, unglued: Container[int]
+) -> bool:
+    """Do members 2 and 3 of ``mk``'s style follow candidate ``k``, each at a
+    glue point (in order, before the style starts again at 1)? (A contents
+    list run together, 历程（一）…应对突发疫情（二）…, glues none.)"""
+    want = 2
+    for i, m2, _ in cands[k + 1 :]:
+        if m2.style != mk.style:
+            continue
+        if m2.ordinal == want:
+            if i in unglued:
+                return False
+            want += 1
+            if want > 3:
+                return True
+        elif m2.ordinal == 1:
+            return False
+    return False
+
+
+def _bare_at_gap(rec: Recognizer, text: str, i: int, gaps: Container[int]) -> Marker | None:
+    """The bare numeral heading (``二　肃反问题``) at ``i`` if a space was
+    taken out right after its numeral; None otherwise."""
+    # (The space may follow any of the first three numerals: 一 二十二个月.)
+    j = next(
+        (j for j in range(i + 1, min(i + 4, len(text))) if j in gaps),
+        0,
+    )
+    if not j or any(c not in NUMERALS for c in text[i:j]):
+        return None
+    # (Read alone: the title that follows ran into its body, so its length
+    # says nothing.)
+    mk = rec.leading_before_space(text[i:j] + WIDE)
+    if mk is None or mk.style != "cn_bare" or mk.end != j - i:
+        return None
+    return mk._replace(start=i, end=j)
 
 
 #: The longest heading title a first member may be run into.

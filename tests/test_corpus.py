@@ -122,20 +122,36 @@ def _relayout(src: Path, dst: Path, text_of: Any) -> Path:
 
 @pytest.fixture(scope="module")
 def one_line_scores(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The dev corpus as a database export gives it: every document on one line."""
-    flat = _relayout(
-        corpus_dir, tmp_path_factory.mktemp("one_line"), lambda lines, _: "".join(lines) + "\n"
-    )
-    return _score_dir(flat, corpus_dir, tmp_path_factory.mktemp("one_line_pred"))
+    """The dev corpus and the families as a database export gives them:
+    every document on one line."""
+    out: dict[str, Any] = {}
+    for key, src in (("dev", corpus_dir), ("families", corpus_dir / "families")):
+        if not any(src.glob("*.gold.tsv")):
+            pytest.skip(f"{src} has no gold outlines")
+        flat = _relayout(
+            src, tmp_path_factory.mktemp(f"one_line_{key}"), lambda lines, _: "".join(lines) + "\n"
+        )
+        out[key] = _score_dir(flat, corpus_dir, tmp_path_factory.mktemp(f"one_line_{key}_pred"))
+    return out
 
 
-def test_one_line_documents(one_line_scores: dict[str, Any]) -> None:
-    # Issue 9 item 3: the outline recovered from the markers alone, with the
-    # precision of a normal layout (a split needs the count to go on).
-    t = one_line_scores["total"]
-    assert t["tp"] / t["pred"] >= 0.99
-    assert _f1(t) >= 0.97
-    assert t["depth_ok"] / (t["tp"] or 1) >= 0.87
+#: Floors held on one line (issue 9 item 3): the outline recovered from the
+#: markers alone, a split licensed by the count going on. (The families are
+#: far from done: compilations on one line read as one text, clause numbers
+#: glued to their text are not cut.)
+ONE_LINE_FLOOR = {
+    "dev": {"precision": 0.99, "f1": 0.97, "depth": 0.87},
+    "families": {"precision": 0.96, "f1": 0.84, "depth": 0.74},
+}
+
+
+@pytest.mark.parametrize("key", ["dev", "families"])
+def test_one_line_documents(one_line_scores: dict[str, Any], key: str) -> None:
+    t = one_line_scores[key]["total"]
+    floor = ONE_LINE_FLOOR[key]
+    assert t["tp"] / t["pred"] >= floor["precision"]
+    assert _f1(t) >= floor["f1"]
+    assert t["depth_ok"] / (t["tp"] or 1) >= floor["depth"]
 
 
 #: The width at which the PDF layout below wraps, and its page length in lines.
