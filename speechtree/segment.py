@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from itertools import accumulate, pairwise
 
 from .grammar import chinese_numeral
-from .markers import Marker, Recognizer
+from .markers import BARE_HEADINGS, Marker, Recognizer
 from .normalize import WIDE, Normalized
 from .offsets import OffsetMap
 from .styles import NUMERALS, Inline
@@ -26,6 +26,7 @@ _GAP_RUN = re.compile("[ \u3000][ \u3000]+")
 _SPACE = re.compile("[ \u3000][ \u3000]*")
 #: A line ending in one of these ends its sentence; others may be broken.
 _ENDERS = set("。！？；：…”’」』）》!?")
+_CLOSERS = frozenset("”’」』）》")
 #: A line starting with one of these continues the line before it.
 _CONTINUERS = set("，。、；：！？）》”’」』…%")
 _SENTENCE_END = re.compile(r"[。！？]")
@@ -224,17 +225,40 @@ class _Wrap:
     """The hard-wrap width of a text (:func:`wrap_width`), read when first
     asked: only a line that does not end its sentence asks."""
 
-    __slots__ = ("paras", "width")
+    __slots__ = ("counts", "paras", "width")
 
     def __init__(self, paras: list[Para]) -> None:
         self.paras = paras
         self.width = -1
+        #: (family, ordinal) of the markers that opened the paragraphs so far.
+        self.counts: set[tuple[str, int]] = set()
+
+    def saw(self, rec: Recognizer, p: Para) -> None:
+        mk = p.lead
+        if mk is not None and mk.ordinal is not None and not mk.is_label:
+            self.counts.add((rec.table.style(mk.style).family, mk.ordinal))
+
+    def counts_on(self, rec: Recognizer, mk: Marker) -> bool:
+        """Does ``mk`` start a count, or go on with one that opened a paragraph?"""
+        k = mk.ordinal
+        if k is None or k == 1 or mk.is_label:
+            return True
+        return (rec.table.style(mk.style).family, k - 1) in self.counts
 
     def full(self, line: Para) -> bool:
         """Does ``line`` (one line) fill the width at which the text is wrapped?"""
         if self.width < 0:
             self.width = wrap_width(self.paras) if len(self.paras) >= _WRAP_MIN_LINES else 0
         return self.width > 0 and line.ends_line and _width(line) >= self.width
+
+
+def _closes_cut_bracket(a: str, b: Para) -> bool:
+    """Does ``b`` open with a marker that has only its closing bracket
+    (018）) right after ``a`` left a bracket open (…（NB/T 20513.1-2)?"""
+    mk = b.lead
+    if mk is None or mk.text[:1] in "（(" or mk.text[-1:] not in "）)":
+        return False
+    return max(a.rfind("（"), a.rfind("(")) > max(a.rfind("）"), a.rfind(")"))
 
 
 def _should_join(
@@ -247,9 +271,17 @@ def _should_join(
     b_marked = b.lead is not None
     if _is_marker_only(rec, a):
         # 一是 alone on its line, its text on the next; not 一、 above 二、.
+        # A bare section number (一) takes only a short title from the next
+        # line: a sentence there is the section's body (PDF text, no blank
+        # line between).
+        if a.lead is not None and a.lead.style in BARE_HEADINGS:
+            return not b_marked and _title_below(a, b)
         return not b_marked
-    if a.text[-1] in _ENDERS:
-        return False
+    if a.text[-1] in _ENDERS and not (
+        a.text[-1] in _CLOSERS and a.text[-2:-1] not in _ENDERS
+        and wrap is not None and wrap.full(last if last is not None else a)
+    ):
+        return False  # (a full line that closes a quote mid-sentence, …反对第四次“围剿”, goes on)
     if not b.text.strip("…⋯.．·"):
         return False  # a placeholder line (………) under a heading, not its rest
     if (a.text[-1] in _RULE or b.text[0] in _RULE) and (
@@ -258,6 +290,14 @@ def _should_join(
         return False  # a rule line (------) between texts: text on neither side
     if b.text[0] in _CONTINUERS:
         return True
+    if b_marked and _closes_cut_bracket(a.text, b):
+        return True  # …（NB/T 20513.1-2 / 018）修订…: a number the wrap cut, not 18）
+    if (
+        b_marked and wrap is not None and (a.lead is None or not a.lead.is_label)
+        and not wrap.counts_on(rec, b.lead)  # type: ignore[arg-type]
+        and wrap.full(last if last is not None else a)
+    ):
+        return True  # …还犯过了 / ⑸两个错误…: a note number the wrap put first, no count
     if b.text.startswith("——") or b_marked:
         return False
     if b.text[0] == "（" and b.text[-1] == "）":
@@ -331,6 +371,7 @@ def join_broken_lines(
             cur = _joined_view(rec, cur, nxt)
             group.append(nxt)
             i += 1
+        wrap.saw(rec, group[0])
         out.append(group[0] if len(group) == 1 else _concat(rec, group))
     return out
 
