@@ -963,6 +963,57 @@ def _bare_at_gap(rec: Recognizer, text: str, i: int, gaps: Container[int]) -> Ma
     return mk._replace(start=i, end=j)
 
 
+#: A multi-level clause number (5.1.1, 6.1.2.1) inside a paragraph.
+_GLUED_CLAUSE = re.compile(r"(?<![0-9.])[0-9]{1,2}(?:\.[0-9]{1,2}){2,3}(?![0-9.])")
+#: What a clause number cited in a sentence follows (见5.2.1, 第5.1.1条, 按照5.3.1).
+_CLAUSE_CITED_AFTER = frozenset("见按照第和及与至或、～~-—/《“")
+_GLUED_CLAUSE_STYLES = frozenset({"decimal3", "decimal4"})
+
+
+def _next_clause(prev: tuple[int, ...], cur: tuple[int, ...]) -> bool:
+    """Is clause ``cur`` the one right after ``prev`` in a standard's
+    numbering (5.1.5 → 5.2.1, 6.1.2 → 6.1.2.1, 6.1.2.2 → 6.1.3, 5.6.3 → 6.1.1)?"""
+    n = len(prev)
+    if len(cur) > n and cur[:n] == prev and all(x == 1 for x in cur[n:]):
+        return True  # its first child
+    return any(
+        cur[:k] == prev[:k] and cur[k] == prev[k] + 1 and all(x == 1 for x in cur[k + 1 :])
+        for k in range(min(n, len(cur)))
+    )
+
+
+def split_clause_numbers(rec: Recognizer, paras: list[Para]) -> list[Para]:
+    """Clause numbers of a standard glued into the text before them once the
+    line breaks are gone (…确定评价范围和内容5.1.1 一般而言…). The number
+    itself says where it stands: a clause is cut out when it is the one right
+    after the last cut (5.1.5 → 5.2.1), or a first one whose next follows."""
+    table = rec.table
+    if not any(name in table for name in _GLUED_CLAUSE_STYLES):
+        return paras
+    last: tuple[int, ...] | None = None
+    out: list[Para] = []
+    for p in paras:
+        text = p.text
+        if p.lead is not None and p.lead.style in _GLUED_CLAUSE_STYLES:
+            last = tuple(int(x) for x in p.lead.text.split("."))
+        found: list[tuple[int, tuple[int, ...]]] = []
+        for m in _GLUED_CLAUSE.finditer(text, 1):
+            if text[m.start() - 1] in _CLAUSE_CITED_AFTER:
+                continue
+            mk = rec.heading_at(text, m.start())
+            if mk is not None and mk.style in _GLUED_CLAUSE_STYLES and mk.end == m.end():
+                found.append((m.start(), tuple(int(x) for x in m.group().split("."))))
+        cuts: list[int] = []
+        for k, (i, num) in enumerate(found):
+            if (last is not None and _next_clause(last, num)) or (
+                num[-1] == 1 and k + 1 < len(found) and _next_clause(num, found[k + 1][1])
+            ):
+                cuts.append(i)
+                last = num
+        out.extend(_cut(rec, p, cuts) if cuts else [p])
+    return out
+
+
 #: The longest heading title a first member may be run into.
 _RUN_IN_TITLE_MAX = 30
 
@@ -1382,6 +1433,7 @@ def segment(
         if layout is not None:
             layout.lost = True
         paras = split_continuations(rec, split_run_ins(rec, split_heads(rec, paras, lost=True)))
+        paras = split_clause_numbers(rec, paras)
     else:
         paras = split_run_ins(rec, split_heads(rec, paras, lost=False))
     return split_tail_members(rec, paras)
