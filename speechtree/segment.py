@@ -799,7 +799,7 @@ def _split_continuing(
         run_in = (
             not glued and before is not None and _in_title(text, before[1], i)  # type: ignore[arg-type]
         )
-        if not glued and not run_in and text[i] in "（(" and prev.isalnum():
+        if not glued and not run_in and text[i] in _OPENING_BRACKETS and prev.isalnum():
             # 问题的提起（一）…, …为什么是持久战（九）…: a bracketed member run
             # into an unnumbered heading or a sentence. Only the count licenses
             # it: a first member if 2 and 3 follow, a later one if it goes on
@@ -866,12 +866,22 @@ def _split_continuing(
                 local[fam] = n
             continue
         if i in unglued:
-            if n == 1 and _chain_follows(cands, k, mk, unglued):
+            if n == 1 and _chain_follows(
+                cands, k, mk, unglued, 2 if _NOTES_HEADING.search(text, max(0, i - 4), i) else 3
+            ):
                 cuts.append(i)
                 local[fam] = 1
-            elif n > 1 and local.get(fam, -1) + 1 == n and _member_cut(cuts, cands, mk, n):
-                cuts.append(i)
-                local[fam] = n
+            elif n > 1 and local.get(fam, -1) + 1 == n:
+                # The member before cut out, and a sentence between (…注〔6〕
+                # inside note 5 is a reference).
+                before_at = next(
+                    (j for j, m2, _ in cands if j in cuts and m2.style == mk.style
+                     and m2.ordinal == n - 1),
+                    -1,
+                )
+                if before_at >= 0 and _SENTENCE_END.search(text, before_at, i):
+                    cuts.append(i)
+                    local[fam] = n
             continue
         if local.get(fam, -1) + 1 == n or (fam not in local and open_series.continues(fam, n)):
             if n > 1 and (mk.style, n - 1) in inline_seen and not _member_cut(cuts, cands, mk, n):
@@ -889,6 +899,15 @@ def _split_continuing(
             local[fam] = 1
     if not cuts:
         return [p]
+    for i, mk, _ in cands:
+        if i in cuts and mk.ordinal == 1 and not mk.is_label and table.style(mk.style).top_level:
+            # …借以教育干部。注释[1]…: the notes' own heading, a line of its
+            # own, so that the notes stand at the top level, not under the
+            # section whose body it closes.
+            m = _NOTES_HEADING.search(text, max(0, i - 4), i)
+            if m is not None and m.start() > 0:
+                cuts.append(m.start())
+    cuts.sort()
     pieces = _cut(rec, p, cuts)
     for piece, i in zip(pieces[1:], cuts, strict=True):
         if i in bare and piece.lead is None:
@@ -897,16 +916,20 @@ def _split_continuing(
     return pieces
 
 
-#: The numerals a bracketed first member opens with.
-_FIRST_NUMERALS = ("一", "1")
+#: The heading of a list of notes, run into the notes' first number.
+_NOTES_HEADING = re.compile("(?:注释|注解|附注|参考文献)$")
+#: What a bracketed member (（一）, 〔1〕) opens with.
+_OPENING_BRACKETS = "（(〔［["
 
 
 def _chain_follows(
-    cands: list[tuple[int, Marker, str]], k: int, mk: Marker, unglued: Container[int]
+    cands: list[tuple[int, Marker, str]], k: int, mk: Marker, unglued: Container[int],
+    upto: int = 3,
 ) -> bool:
-    """Do members 2 and 3 of ``mk``'s style follow candidate ``k``, each at a
-    glue point (in order, before the style starts again at 1)? (A contents
-    list run together, 历程（一）…应对突发疫情（二）…, glues none.)"""
+    """Do members 2 to ``upto`` of ``mk``'s style follow candidate ``k``, each
+    at a glue point (in order, before the style starts again at 1)? (A
+    contents list run together, 历程（一）…应对突发疫情（二）…, glues none.) Under
+    a notes heading (注释〔1〕…。〔2〕…) the second is enough."""
     want = 2
     for i, m2, _ in cands[k + 1 :]:
         if m2.style != mk.style:
@@ -915,7 +938,7 @@ def _chain_follows(
             if i in unglued:
                 return False
             want += 1
-            if want > 3:
+            if want > upto:
                 return True
         elif m2.ordinal == 1:
             return False
@@ -1026,13 +1049,14 @@ def split_heads(rec: Recognizer, paras: list[Para], *, lost: bool) -> list[Para]
     for p in paras:
         text = p.text
         cuts: list[int] = []
+        own_lines: set[int] = set()  # pieces that stood on lines of their own
         if not (lost or "号" in text or "来源" in text or "发布" in text or "出处" in text):
             out.append(p)  # (nearly every paragraph of a normal layout)
             continue
         if lost and "《" in text:
             named.update(m.group(1) for m in QUOTED_NAME.finditer(text))
         for m in _HEAD_END.finditer(text):
-            a = _title_before(text, m.start())
+            a = _title_before(text, m.start(), lost=lost)
             if a is None or (m.group("date") and not lost) or len(text) - m.end() < 20:
                 # A normal layout's bracketed date stands on its own line, and
                 # a head has a text after it.
@@ -1045,6 +1069,12 @@ def split_heads(rec: Recognizer, paras: list[Para], *, lost: bool) -> list[Para]
                 end = genres[-1]
                 cuts += [a, end, m.end()]
             elif m.group("date"):
+                num = _ITEM_LABEL.match(text, a, end)
+                if num is not None and end - num.end() >= 2:
+                    # 。032青年运动的方向（一九三九年…）: a collection's item number
+                    # over the title, a line of its own.
+                    cuts.append(num.end())
+                    own_lines.add(a)
                 cuts += [a, end, m.end()]
             else:
                 cuts += [a, end]
@@ -1071,10 +1101,20 @@ def split_heads(rec: Recognizer, paras: list[Para], *, lost: bool) -> list[Para]
                     cuts += [i, i + len(name)]
                 i = text.find(name, i + 1)
         cuts = sorted({c for c in cuts if 0 < c < len(text)})
-        out.extend(_cut(rec, p, cuts) if cuts else [p])
+        if not cuts:
+            out.append(p)
+            continue
+        for a, piece in zip([0, *cuts], _cut(rec, p, cuts), strict=True):
+            if a in own_lines:
+                piece.starts_line = piece.ends_line = True
+            out.append(piece)
     return out
 
 
+#: A collection's item number run into the title under it (not a year or a count).
+_ITEM_LABEL = re.compile("[0-9]{1,4}(?![0-9年月日号届次个周期])")
+#: A rule drawn between two texts, run into the next title (three or more).
+_RULE_RUN = re.compile(f"[{re.escape(_RULE)}]{{3,}}")
 #: A document named in 《》 (a notice names the plan it issues).
 QUOTED_NAME = re.compile(r"《([^《》]{6,60})》")
 _YEAR_MONTH = r"(?:[0-9]{4}|[一二三四五六七八九〇○零]{4})年[0-9一二三四五六七八九十]{1,3}月"
@@ -1082,18 +1122,30 @@ _FULL_DATE = re.compile(_YEAR_MONTH + "[0-9一二三四五六七八九十]{1,3}�
 _SIGNED_DATE = f"(?={_YEAR_MONTH})"
 
 
-def _title_before(text: str, end: int) -> int | None:
+def _title_before(text: str, end: int, *, lost: bool = False) -> int | None:
     """Where a title ending at ``end`` starts: the paragraph's start or the
     last full stop (or closing bracket) before it, if what lies between can be
-    a title."""
+    a title. Where the layout was lost, after a closing quote too
+    (…七十有二人。”033反对投降活动), and a title may hold a 、."""
     a = max(text.rfind(c, 0, end) for c in "。！？）")
     a = 0 if a < 0 else a + 1
-    if text.startswith("——", a):
+    if lost:
+        while a < end and text[a] in "”’」』":
+            a += 1
+    rule = _RULE_RUN.match(text, a, end)
+    if rule is not None:
+        a = rule.end()  # …。-------给…的命令(一九五○年…): the rule ends the text before
+    elif text.startswith("——", a):
         return None  # a subtitle (——2026年1月25日在…上): its date opens it
     for d in _FULL_DATE.finditer(text, a, end):
         a = d.end()  # a signature's date ends the text before this one
     span = text[a:end]
-    if not 4 <= len(span) <= _HEAD_TITLE_MAX or _ANY_PUNCT.search(span) or span[-1] == "》":
+    # (A 、 between quoted names is no clause break: 关于“三反”、“五反”的斗争.)
+    if (
+        not 4 <= len(span) <= _HEAD_TITLE_MAX
+        or _ANY_PUNCT.search(span.replace("、", "") if lost else span.replace("”、“", "”“"))
+        or span[-1] == "》"
+    ):
         return None  # (…电）《人民日报》（2020年…版）: where a report was printed)
     return a
 
