@@ -779,6 +779,8 @@ def _split_continuing(
     #: Bracketed members that follow no glue point (licensed by the count
     #: alone), kept apart from the other candidates until they are licensed.
     unglued: dict[int, tuple[int, Marker, str]] = {}
+    #: Other candidates glued to no sentence end (run into a title, after a colon).
+    loose: set[int] = set()
     #: Bare numeral headings found at a gap (their piece's lead is set here).
     bare: dict[int, Marker] = {}
     start = lead.end if lead is not None else 1
@@ -846,9 +848,12 @@ def _split_continuing(
         ):
             continue
         cands.append((i, mk, st.family))
+        if not (prev in _GLUE_AFTER or i in gaps):
+            loose.add(i)
     cands.extend(annexes)
-    if unglued:
-        cands = sorted([*cands, *unglued.values()], key=lambda c: c[0])
+    owned = _genitive_topics(rec, text, start) if "的第" in text else []
+    if unglued or owned:
+        cands = sorted([*cands, *unglued.values(), *owned], key=lambda c: c[0])
     if not cands:
         return [p]
     # Which candidates the count licenses.
@@ -867,7 +872,8 @@ def _split_continuing(
             continue
         if i in unglued:
             if n == 1 and _chain_follows(
-                cands, k, mk, unglued, 2 if _NOTES_HEADING.search(text, max(0, i - 4), i) else 3
+                cands, k, mk, unglued.keys() | loose,
+                2 if _NOTES_HEADING.search(text, max(0, i - 4), i) else 3,
             ):
                 cuts.append(i)
                 local[fam] = 1
@@ -922,21 +928,37 @@ _NOTES_HEADING = re.compile("(?:注释|注解|附注|参考文献)$")
 _OPENING_BRACKETS = "（(〔［["
 
 
+def _genitive_topics(rec: Recognizer, text: str, start: int) -> list[tuple[int, Marker, str]]:
+    """Counted topics that open a sentence after a short genitive
+    (…。党八股的第一条罪状是：…), as the paragraph's lead would read them: the
+    cut goes before the genitive, where the sentence starts."""
+    out: list[tuple[int, Marker, str]] = []
+    for m in _GENITIVE_TOPIC.finditer(text, start):
+        i = m.start() + 1
+        mk = rec.leading(text, i)
+        if mk is not None and mk.ordinal is not None and not mk.is_label:
+            out.append((i, mk._replace(start=i), rec.table.style(mk.style).family))
+    return out
+
+
+#: A sentence opened by a short genitive before a counted ordinal.
+_GENITIVE_TOPIC = re.compile(r"[。！？][^\W\d_]{1,6}的(?=第)")
+
+
 def _chain_follows(
-    cands: list[tuple[int, Marker, str]], k: int, mk: Marker, unglued: Container[int],
+    cands: list[tuple[int, Marker, str]], k: int, mk: Marker, skip: Container[int],
     upto: int = 3,
 ) -> bool:
     """Do members 2 to ``upto`` of ``mk``'s style follow candidate ``k``, each
     at a glue point (in order, before the style starts again at 1)? (A
-    contents list run together, 历程（一）…应对突发疫情（二）…, glues none.) Under
-    a notes heading (注释〔1〕…。〔2〕…) the second is enough."""
+    contents list run together, 历程（一）…应对突发疫情（二）…, glues none: the
+    members in ``skip``, glued to no sentence end, do not count.) Under a
+    notes heading (注释〔1〕…。〔2〕…) the second is enough."""
     want = 2
     for i, m2, _ in cands[k + 1 :]:
-        if m2.style != mk.style:
-            continue
+        if m2.style != mk.style or i in skip:
+            continue  # (注〔1〕 inside a note: a reference, neither member nor restart)
         if m2.ordinal == want:
-            if i in unglued:
-                return False
             want += 1
             if want > upto:
                 return True
