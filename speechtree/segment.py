@@ -811,6 +811,8 @@ def _split_continuing(
     #: Bracketed members that follow no glue point (licensed by the count
     #: alone), kept apart from the other candidates until they are licensed.
     unglued: dict[int, tuple[int, Marker, str]] = {}
+    #: Other candidates glued to no sentence end (run into a title, after a colon).
+    loose: set[int] = set()
     #: Bare numeral headings found at a gap (their piece's lead is set here).
     bare: dict[int, Marker] = {}
     start = lead.end if lead is not None else 1
@@ -878,9 +880,12 @@ def _split_continuing(
         ):
             continue
         cands.append((i, mk, st.family))
+        if not (prev in _GLUE_AFTER or i in gaps):
+            loose.add(i)
     cands.extend(annexes)
-    if unglued:
-        cands = sorted([*cands, *unglued.values()], key=lambda c: c[0])
+    owned = _genitive_topics(rec, text, start) if "的第" in text else []
+    if unglued or owned:
+        cands = sorted([*cands, *unglued.values(), *owned], key=lambda c: c[0])
     if not cands:
         return [p]
     # Which candidates the count licenses.
@@ -899,7 +904,8 @@ def _split_continuing(
             continue
         if i in unglued:
             if n == 1 and _chain_follows(
-                cands, k, mk, unglued, 2 if _NOTES_HEADING.search(text, max(0, i - 4), i) else 3
+                cands, k, mk, unglued.keys() | loose,
+                2 if _NOTES_HEADING.search(text, max(0, i - 4), i) else 3,
             ):
                 cuts.append(i)
                 local[fam] = 1
@@ -954,21 +960,37 @@ _NOTES_HEADING = re.compile("(?:注释|注解|附注|参考文献)$")
 _OPENING_BRACKETS = "（(〔［["
 
 
+def _genitive_topics(rec: Recognizer, text: str, start: int) -> list[tuple[int, Marker, str]]:
+    """Counted topics that open a sentence after a short genitive
+    (…。党八股的第一条罪状是：…), as the paragraph's lead would read them: the
+    cut goes before the genitive, where the sentence starts."""
+    out: list[tuple[int, Marker, str]] = []
+    for m in _GENITIVE_TOPIC.finditer(text, start):
+        i = m.start() + 1
+        mk = rec.leading(text, i)
+        if mk is not None and mk.ordinal is not None and not mk.is_label:
+            out.append((i, mk._replace(start=i), rec.table.style(mk.style).family))
+    return out
+
+
+#: A sentence opened by a short genitive before a counted ordinal.
+_GENITIVE_TOPIC = re.compile(r"[。！？][^\W\d_]{1,6}的(?=第)")
+
+
 def _chain_follows(
-    cands: list[tuple[int, Marker, str]], k: int, mk: Marker, unglued: Container[int],
+    cands: list[tuple[int, Marker, str]], k: int, mk: Marker, skip: Container[int],
     upto: int = 3,
 ) -> bool:
     """Do members 2 to ``upto`` of ``mk``'s style follow candidate ``k``, each
     at a glue point (in order, before the style starts again at 1)? (A
-    contents list run together, 历程（一）…应对突发疫情（二）…, glues none.) Under
-    a notes heading (注释〔1〕…。〔2〕…) the second is enough."""
+    contents list run together, 历程（一）…应对突发疫情（二）…, glues none: the
+    members in ``skip``, glued to no sentence end, do not count.) Under a
+    notes heading (注释〔1〕…。〔2〕…) the second is enough."""
     want = 2
     for i, m2, _ in cands[k + 1 :]:
-        if m2.style != mk.style:
-            continue
+        if m2.style != mk.style or i in skip:
+            continue  # (注〔1〕 inside a note: a reference, neither member nor restart)
         if m2.ordinal == want:
-            if i in unglued:
-                return False
             want += 1
             if want > upto:
                 return True
@@ -993,6 +1015,57 @@ def _bare_at_gap(rec: Recognizer, text: str, i: int, gaps: Container[int]) -> Ma
     if mk is None or mk.style != "cn_bare" or mk.end != j - i:
         return None
     return mk._replace(start=i, end=j)
+
+
+#: A multi-level clause number (5.1.1, 6.1.2.1) inside a paragraph.
+_GLUED_CLAUSE = re.compile(r"(?<![0-9.])[0-9]{1,2}(?:\.[0-9]{1,2}){2,3}(?![0-9.])")
+#: What a clause number cited in a sentence follows (见5.2.1, 第5.1.1条, 按照5.3.1).
+_CLAUSE_CITED_AFTER = frozenset("见按照第和及与至或、～~-—/《“")
+_GLUED_CLAUSE_STYLES = frozenset({"decimal3", "decimal4"})
+
+
+def _next_clause(prev: tuple[int, ...], cur: tuple[int, ...]) -> bool:
+    """Is clause ``cur`` the one right after ``prev`` in a standard's
+    numbering (5.1.5 → 5.2.1, 6.1.2 → 6.1.2.1, 6.1.2.2 → 6.1.3, 5.6.3 → 6.1.1)?"""
+    n = len(prev)
+    if len(cur) > n and cur[:n] == prev and all(x == 1 for x in cur[n:]):
+        return True  # its first child
+    return any(
+        cur[:k] == prev[:k] and cur[k] == prev[k] + 1 and all(x == 1 for x in cur[k + 1 :])
+        for k in range(min(n, len(cur)))
+    )
+
+
+def split_clause_numbers(rec: Recognizer, paras: list[Para]) -> list[Para]:
+    """Clause numbers of a standard glued into the text before them once the
+    line breaks are gone (…确定评价范围和内容5.1.1 一般而言…). The number
+    itself says where it stands: a clause is cut out when it is the one right
+    after the last cut (5.1.5 → 5.2.1), or a first one whose next follows."""
+    table = rec.table
+    if not any(name in table for name in _GLUED_CLAUSE_STYLES):
+        return paras
+    last: tuple[int, ...] | None = None
+    out: list[Para] = []
+    for p in paras:
+        text = p.text
+        if p.lead is not None and p.lead.style in _GLUED_CLAUSE_STYLES:
+            last = tuple(int(x) for x in p.lead.text.split("."))
+        found: list[tuple[int, tuple[int, ...]]] = []
+        for m in _GLUED_CLAUSE.finditer(text, 1):
+            if text[m.start() - 1] in _CLAUSE_CITED_AFTER:
+                continue
+            mk = rec.heading_at(text, m.start())
+            if mk is not None and mk.style in _GLUED_CLAUSE_STYLES and mk.end == m.end():
+                found.append((m.start(), tuple(int(x) for x in m.group().split("."))))
+        cuts: list[int] = []
+        for k, (i, num) in enumerate(found):
+            if (last is not None and _next_clause(last, num)) or (
+                num[-1] == 1 and k + 1 < len(found) and _next_clause(num, found[k + 1][1])
+            ):
+                cuts.append(i)
+                last = num
+        out.extend(_cut(rec, p, cuts) if cuts else [p])
+    return out
 
 
 #: The longest heading title a first member may be run into.
@@ -1414,6 +1487,7 @@ def segment(
         if layout is not None:
             layout.lost = True
         paras = split_continuations(rec, split_run_ins(rec, split_heads(rec, paras, lost=True)))
+        paras = split_clause_numbers(rec, paras)
     else:
         paras = split_run_ins(rec, split_heads(rec, paras, lost=False))
     return split_tail_members(rec, paras)
