@@ -340,7 +340,10 @@ class _Parser:
                 paras[i].lead = mk._replace(style=PART_STYLE, is_label=False)
         paras = split_annex_lists(self._split_labels(paras), self.rec)
         # Lines end where the normaliser ends them: CRLF, LF, or a lone CR.
-        ctx = _Context(nt, paras, line_starts(text))
+        # Where no edit moved a character, they are the lines segment split.
+        ctx = _Context(
+            nt, paras, layout.line_starts if nt.map.is_identity() else line_starts(text)
+        )
         if layout.furniture:
             ctx.furniture = _original_spans(nt, layout.furniture)
         ctx.lost = layout.lost

@@ -164,6 +164,20 @@ def test_paragraph_offsets_by_base_match_the_maps(text: str) -> None:
             assert ctx.oend(p, i) == nt.map.end(n_end - 1)
 
 
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from([*SPEECHISH, "\u200b\n", "㈠"]), max_size=60).map("".join))
+def test_segment_line_starts_are_the_original_lines_where_nothing_moved(text: str) -> None:
+    """The line starts segment collects are those of the normalised text, and
+    where the normaliser moved no character (what the parser asks before it
+    takes them) those of the original."""
+    nt = normalize(text)
+    layout = segment.Layout([])
+    segment.segment(nt, Recognizer(DEFAULT_TABLE), layout=layout)
+    assert layout.line_starts == line_starts(nt.text)
+    if nt.map.is_identity():
+        assert layout.line_starts == line_starts(text)
+
+
 #: A full stop before a marker-like character, by one class search per paragraph.
 _STOP_BEFORE_MARKER = re.compile(r"[。！？](?=[（第①-⑳㉑-㉟㊱-㊿0-9一二三四五六七八九十])")
 _STOP_BEFORE_RUN_IN = re.compile(r"[。！？](?=[一二三四五六七八九十第])")
