@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from . import readers
-from .clean import clean_text, clean_title, is_plain
+from .clean import clean_text, clean_title
 from .conventions import canonical_encoding, warning_code
 from .decode import Decoded, check_text, decode_bytes, read_limited, replaced_warning
 from .errors import InputError, LimitError, display_path
@@ -69,7 +69,7 @@ class _Context:
     line_starts: list[int]
     _same: bool = False
     #: The original holds no zero-width character and no CR: its slices are
-    #: cleaned without looking for them (clean.is_plain).
+    #: cleaned without looking for them (clean.is_plain, Normalized.plain).
     plain: bool = False
     #: Original spans of page furniture left out of the paragraphs (page
     #: numbers, running headers: segment.drop_page_furniture), in order.
@@ -85,7 +85,7 @@ class _Context:
         # Most texts need no normalising edit that moves characters: then a
         # normalised offset is the original one and the map can be skipped.
         self._same = self.nt.map.is_identity()
-        self.plain = is_plain(self.nt.original)
+        self.plain = self.nt.plain
 
     def obase(self, p: Para) -> int:
         """Where ``p`` starts in the original when its characters map one for
