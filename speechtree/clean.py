@@ -80,6 +80,12 @@ def clean_text(raw: str, *, plain: bool = False) -> str:
     return text.strip(WHITESPACE)
 
 
+def clean_marker(raw: str) -> str:
+    """A marker as written (its edges already trimmed), on one line: a wrap
+    that cut it (第 / 二个，) is left out with the blanks around it."""
+    return _join_lines(raw, "") if "\n" in raw or "\r" in raw else raw
+
+
 def clean_title(raw: str, *, keep_mark: bool = False, plain: bool = False) -> str:
     """A title as one line: noise and line breaks dropped, edge punctuation
     trimmed — but for ``keep_mark`` a closing ？ or ！, part of a heading line

@@ -273,11 +273,27 @@ def _backwards(state: LintState) -> Iterator[Finding]:
             continue
         if node.ordinal < prev.ordinal:
             how = "starts the numbering again" if node.ordinal == 1 else "goes back"
-            yield Finding(
-                node.span.start,
-                f"{node.marker} after {prev.marker} (line {prev.span.line}) {how} "
-                "at the same level",
+            clause = _missing_clause(prev.marker, node.marker)
+            where = (
+                f": the clause {clause} that would hold it is missing"
+                if clause
+                else " at the same level"
             )
+            after = f"{node.marker} after {prev.marker} (line {prev.span.line})"
+            yield Finding(node.span.start, f"{after} {how}{where}")
+
+
+#: A multi-level clause number (5.2.1): the depth is in the number.
+_CLAUSE_NUMBER = regex.compile(r"\s*(\d+(?:\.\d+)+)\s*")
+
+
+def _missing_clause(before: str, marker: str) -> str | None:
+    """5.2 for 5.2.1 after 5.1.5: the clause whose heading the draft lost."""
+    a, b = _CLAUSE_NUMBER.fullmatch(before), _CLAUSE_NUMBER.fullmatch(marker)
+    if a is None or b is None:
+        return None
+    head_a, head_b = a.group(1).rpartition(".")[0], b.group(1).rpartition(".")[0]
+    return head_b if head_a != head_b else None
 
 
 def _heading_pairs(state: LintState) -> Iterator[tuple[Node, Node, int, int]]:

@@ -353,11 +353,16 @@ class Recognizer:
             return False  # 第三、第四以至最后一仗
         if mk.style == "stem_dun" and nxt in _STEMS:
             return False  # 甲、乙双方
-        if mk.style in ("cn_bare", "decimal1"):
+        if mk.style in BARE_HEADINGS:
             # A heading line of its own: short, and no sentence in it.
             rest = text[mk.end : mk.end + _BARE_TITLE_MAX + 1]
             return len(rest) <= _BARE_TITLE_MAX and "。" not in rest
         return True
+
+
+#: Heading numbers written bare (一　总的目标, 1　范围): a heading line of their
+#: own, never a sentence.
+BARE_HEADINGS = frozenset(("cn_bare", "decimal1"))
 
 
 def lone_numerals_out_of_series(paras: Sequence[tuple[str, Marker | None]]) -> list[int]:

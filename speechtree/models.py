@@ -136,7 +136,10 @@ class Node:
         description="The marker style's name (speechtree/styles.py)."
     )]
     marker: Annotated[str, Field(
-        description="The marker exactly as written: （一）, １．, 第一，."
+        description=(
+            "The marker exactly as written: （一）, １．, 第一，; a line break inside it"
+            " (第 / 二个， where a PDF's wrap cut it) is left out."
+        )
     )]
     ordinal: Annotated[StrictInt | None, Field(
         description="The marker's number; null when it has none."

@@ -223,6 +223,7 @@ def _lookalikes(text: str) -> str:
 #: What stands before the space of ``一 标题`` on its line (after the one-for-one
 #: table, which makes every wide space U+3000).
 _BARE_NUMERAL_LEAD = _re("[ \u3000]*[一二三四五六七八九十]{1,3}")
+_BARE_NUMERAL_AFTER_STOP = _re("[。！？][一二三四五六七八九十]{1,3}$")
 
 
 def _after_bare_numeral(original: str, a: int) -> bool:
@@ -230,9 +231,13 @@ def _after_bare_numeral(original: str, a: int) -> bool:
     (``一 二十二个月的准备工作``)? That space is the heading's layout, not a
     stray space of PDF extraction inside a word: it stays for segmentation."""
     start = original.rfind("\n", max(0, a - 64), a) + 1
-    if start == 0 and a > 64:
-        return False
-    return _BARE_NUMERAL_LEAD.fullmatch(original[start:a].translate(_TABLE)) is not None
+    if (start == 0 and a > 64) or _BARE_NUMERAL_LEAD.fullmatch(
+        original[start:a].translate(_TABLE)
+    ) is None:
+        # Or after a sentence end (…讨论。三 环境问题): a text that lost its
+        # line breaks keeps the numeral's space only there.
+        return _BARE_NUMERAL_AFTER_STOP.search(original, max(0, a - 4), a) is not None
+    return True
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from . import readers
-from .clean import clean_text, clean_title
+from .clean import clean_marker, clean_text, clean_title
 from .conventions import canonical_encoding, warning_code
 from .decode import Decoded, check_text, decode_bytes, read_limited, replaced_warning
 from .errors import InputError, LimitError, display_path
@@ -617,7 +617,7 @@ class _Parser:
                 _new_node(
                     b.kind,  # kind
                     mk.style,  # style
-                    original[m_start:m_end].strip(_WS),  # marker
+                    clean_marker(original[m_start:m_end].strip(_WS)),  # marker
                     b.ordinal,  # ordinal
                     b.level,  # level
                     clean_title(  # title

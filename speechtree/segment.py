@@ -5,15 +5,15 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate, pairwise
 
 from .grammar import chinese_numeral
-from .markers import Marker, Recognizer
+from .markers import BARE_HEADINGS, Marker, Recognizer
 from .normalize import WIDE, Normalized
 from .offsets import OffsetMap
-from .styles import Inline
+from .styles import NUMERALS, Inline
 
 #: A gap of two or more spaces with an ideographic one among them separates
 #: paragraphs inside a line (single-line scrapes use 　　 as the break). The
@@ -26,6 +26,8 @@ _GAP_RUN = re.compile("[ \u3000][ \u3000]+")
 _SPACE = re.compile("[ \u3000][ \u3000]*")
 #: A line ending in one of these ends its sentence; others may be broken.
 _ENDERS = set("。！？；：…”’」』）》!?")
+_CLOSERS = frozenset("”’」』）》")
+_SENTENCE_STOPS = frozenset("。！？")
 #: A line starting with one of these continues the line before it.
 _CONTINUERS = set("，。、；：！？）》”’」』…%")
 _SENTENCE_END = re.compile(r"[。！？]")
@@ -229,17 +231,60 @@ class _Wrap:
     """The hard-wrap width of a text (:func:`wrap_width`), read when first
     asked: only a line that does not end its sentence asks."""
 
-    __slots__ = ("paras", "width")
+    __slots__ = ("counts", "indent", "paras", "width")
 
     def __init__(self, paras: list[Para]) -> None:
         self.paras = paras
         self.width = -1
+        #: (family, ordinal) of the markers that opened the paragraphs so far.
+        self.counts: set[tuple[str, int]] = set()
+        #: The blanks that open the line of the paragraph being joined.
+        self.indent = 0
 
-    def full(self, line: Para) -> bool:
-        """Does ``line`` (one line) fill the width at which the text is wrapped?"""
+    def saw(self, rec: Recognizer, p: Para) -> None:
+        mk = p.lead
+        if mk is not None and mk.ordinal is not None and not mk.is_label:
+            self.counts.add((rec.table.style(mk.style).family, mk.ordinal))
+
+    def counts_on(self, rec: Recognizer, mk: Marker) -> bool:
+        """Does ``mk`` start a count, or go on with one that opened a paragraph?"""
+        k = mk.ordinal
+        if k is None or k == 1 or mk.is_label:
+            return True
+        return (rec.table.style(mk.style).family, k - 1) in self.counts
+
+    def full(self, line: Para, indent: int = 0) -> bool:
+        """Does ``line`` (one line, opening with ``indent`` blanks) fill the
+        width at which the text is wrapped?"""
         if self.width < 0:
             self.width = wrap_width(self.paras) if len(self.paras) >= _WRAP_MIN_LINES else 0
-        return self.width > 0 and line.ends_line and _width(line) >= self.width
+        return self.width > 0 and line.ends_line and _width(line) + indent >= self.width
+
+    def ends_full(self, a: Para, last: Para | None) -> bool:
+        """Does the last line of ``a`` (``last``, the last line joined into it,
+        or ``a`` itself) fill the width? A paragraph's first line counts its
+        indent (　　 then 36 characters fill 38)."""
+        return self.full(a, self.indent) if last is None or last is a else self.full(last)
+
+
+def _closes_cut_bracket(a: str, b: Para) -> bool:
+    """Does ``b`` open with a marker that has only its closing bracket
+    (018）) right after ``a`` left a bracket open (…（NB/T 20513.1-2)?"""
+    mk = b.lead
+    if mk is None or mk.text[:1] in "（(" or mk.text[-1:] not in "）)":
+        return False
+    return max(a.rfind("（"), a.rfind("(")) > max(a.rfind("）"), a.rfind(")"))
+
+
+def _gap(a: Para, b: Para) -> int:
+    """How many characters stand between paragraph ``a`` and ``b`` after it."""
+    return b.norm_start(0) - a.norm_end(len(a.text) - 1)
+
+
+def _flush(a: Para, b: Para) -> bool:
+    """Is line ``b`` set flush under line ``a``: nothing but the line break
+    between them (no indent opening ``b``, no blanks closing ``a``)?"""
+    return _gap(a, b) == 1
 
 
 def _should_join(
@@ -252,9 +297,27 @@ def _should_join(
     b_marked = b.lead is not None
     if _is_marker_only(rec, a):
         # 一是 alone on its line, its text on the next; not 一、 above 二、.
+        # A bare section number (一) takes only a short title from the next
+        # line: a sentence there is the section's body (PDF text, no blank
+        # line between).
+        if a.lead is not None and a.lead.style in BARE_HEADINGS:
+            return not b_marked and _title_below(a, b)
         return not b_marked
-    if a.text[-1] in _ENDERS:
-        return False
+    if (
+        a.text[-1] in _SENTENCE_STOPS and not b_marked and wrap is not None
+        and (a.lead is None or not a.lead.is_label)
+        and _flush(last if last is not None else a, b)
+        and wrap.ends_full(a, last)
+    ):
+        # A full line that ends a sentence, over an unmarked line set flush
+        # (no indent): in wrapped text a sentence ends at the wrap inside a
+        # paragraph about four times as often as a paragraph does.
+        return True
+    if a.text[-1] in _ENDERS and not (
+        a.text[-1] in _CLOSERS and a.text[-2:-1] not in _ENDERS
+        and wrap is not None and wrap.ends_full(a, last)
+    ):
+        return False  # (a full line that closes a quote mid-sentence, …反对第四次“围剿”, goes on)
     if not b.text.strip("…⋯.．·"):
         return False  # a placeholder line (………) under a heading, not its rest
     if (a.text[-1] in _RULE or b.text[0] in _RULE) and (
@@ -263,6 +326,14 @@ def _should_join(
         return False  # a rule line (------) between texts: text on neither side
     if b.text[0] in _CONTINUERS:
         return True
+    if b_marked and _closes_cut_bracket(a.text, b):
+        return True  # …（NB/T 20513.1-2 / 018）修订…: a number the wrap cut, not 18）
+    if (
+        b_marked and wrap is not None and (a.lead is None or not a.lead.is_label)
+        and not wrap.counts_on(rec, b.lead)  # type: ignore[arg-type]
+        and wrap.ends_full(a, last)
+    ):
+        return True  # …还犯过了 / ⑸两个错误…: a note number the wrap put first, no count
     if b.text.startswith("——") or b_marked:
         return False
     if b.text[0] == "（" and b.text[-1] == "）":
@@ -270,10 +341,7 @@ def _should_join(
     if b.text[-1] == "号" and DOC_NUMBER.fullmatch(b.text):
         return False  # a notice's number under its title: 青政办发〔2024〕12号
     lead = a.lead
-    if (
-        wrap is not None and (lead is None or not lead.is_label)
-        and wrap.full(last if last is not None else a)
-    ):
+    if wrap is not None and wrap.ends_full(a, last):
         # The wrap cut it, whatever its shape: a heading longer than the
         # width, an item that starts near a line's end (…。③培训乡村 / 医生…).
         return True
@@ -314,6 +382,10 @@ def join_broken_lines(
     i = 0
     while i < n:
         cur = paras[i]
+        if i > 0 and cur.starts_line and paras[i - 1].end_line == cur.line - 1:
+            wrap.indent = _gap(paras[i - 1], cur) - 1  # (with blanks that close the line above)
+        else:
+            wrap.indent = 0
         i += 1
         group = [cur]
         while i < n:
@@ -336,6 +408,7 @@ def join_broken_lines(
             cur = _joined_view(rec, cur, nxt)
             group.append(nxt)
             i += 1
+        wrap.saw(rec, group[0])
         out.append(group[0] if len(group) == 1 else _concat(rec, group))
     return out
 
@@ -740,6 +813,13 @@ def _split_continuing(
     #: First members run into the title of the heading candidate before them
     #: (一、总体要求1.坚持…。2.…): cut only if that heading is.
     in_title: dict[int, int] = {}
+    #: Bracketed members that follow no glue point (licensed by the count
+    #: alone), kept apart from the other candidates until they are licensed.
+    unglued: dict[int, tuple[int, Marker, str]] = {}
+    #: Other candidates glued to no sentence end (run into a title, after a colon).
+    loose: set[int] = set()
+    #: Bare numeral headings found at a gap (their piece's lead is set here).
+    bare: dict[int, Marker] = {}
     start = lead.end if lead is not None else 1
     positions = (m.start() for m in _start_points(rec).finditer(text, max(1, start)))
     annexes = _glued_annexes(text, start)
@@ -758,9 +838,27 @@ def _split_continuing(
         run_in = (
             not glued and before is not None and _in_title(text, before[1], i)  # type: ignore[arg-type]
         )
+        if not glued and not run_in and text[i] in _OPENING_BRACKETS and prev.isalnum():
+            # 问题的提起（一）…, …为什么是持久战（九）…: a bracketed member run
+            # into an unnumbered heading or a sentence. Only the count licenses
+            # it: a first member if 2 and 3 follow, a later one if it goes on
+            # a series cut out here (not a note reference: 战争（21）。).
+            bracketed = rec.heading_at(text, i)
+            if (
+                bracketed is not None and bracketed.ordinal is not None
+                and bracketed.end < len(text) and not _ANY_PUNCT.match(text, bracketed.end)
+            ):
+                unglued[i] = (i, bracketed, table.style(bracketed.style).family)
+            continue
         if not glued and lead_fam is None and prev != "：" and text[i] not in "一1" and not run_in:
             continue
         mk = rec.heading_at(text, i)
+        if mk is None and glued and text[i] in NUMERALS:
+            # …。二　肃反问题: a bare numeral heading whose space went with the
+            # line breaks (the gap after it says where it stood).
+            mk = _bare_at_gap(rec, text, i, gaps)
+            if mk is not None:
+                bare[i] = mk
         if mk is None and glued and prev != "）":
             label = rec.leading(text, i)  # 。篇二：在…的讲话: a compilation label
             if label is not None and label.is_label and label.ordinal is not None:
@@ -787,7 +885,12 @@ def _split_continuing(
         ):
             continue
         cands.append((i, mk, st.family))
+        if not (prev in _GLUE_AFTER or i in gaps):
+            loose.add(i)
     cands.extend(annexes)
+    owned = _genitive_topics(rec, text, start) if "的第" in text else []
+    if unglued or owned:
+        cands = sorted([*cands, *unglued.values(), *owned], key=lambda c: c[0])
     if not cands:
         return [p]
     # Which candidates the count licenses.
@@ -804,20 +907,170 @@ def _split_continuing(
                 cuts.append(i)
                 local[fam] = n
             continue
+        if i in unglued:
+            if n == 1 and _chain_follows(
+                cands, k, mk, unglued.keys() | loose,
+                2 if _NOTES_HEADING.search(text, max(0, i - 4), i) else 3,
+            ):
+                cuts.append(i)
+                local[fam] = 1
+            elif n > 1 and local.get(fam, -1) + 1 == n:
+                # The member before cut out, and a sentence between (…注〔6〕
+                # inside note 5 is a reference).
+                before_at = next(
+                    (j for j, m2, _ in cands if j in cuts and m2.style == mk.style
+                     and m2.ordinal == n - 1),
+                    -1,
+                )
+                if before_at >= 0 and _SENTENCE_END.search(text, before_at, i):
+                    cuts.append(i)
+                    local[fam] = n
+            continue
         if local.get(fam, -1) + 1 == n or (fam not in local and open_series.continues(fam, n)):
             if n > 1 and (mk.style, n - 1) in inline_seen and not _member_cut(cuts, cands, mk, n):
                 continue  # an in-paragraph list going on (…：（一）…；（二）…)
             cuts.append(i)
             local[fam] = n
         elif n == 1 and fam != lead_fam and (in_title.get(i, 0) in (0, *cuts)) and (
-            any(m2.style == mk.style and m2.ordinal == 2 for _, m2, _ in cands[k + 1 :])
+            any(
+                m2.style == mk.style and m2.ordinal == 2 and i2 not in unglued
+                for i2, m2, _ in cands[k + 1 :]
+            )
             or (after is not None and after.style == mk.style and after.ordinal == 2)
         ):
             cuts.append(i)
             local[fam] = 1
     if not cuts:
         return [p]
-    return _cut(rec, p, cuts)
+    for i, mk, _ in cands:
+        if i in cuts and mk.ordinal == 1 and not mk.is_label and table.style(mk.style).top_level:
+            # …借以教育干部。注释[1]…: the notes' own heading, a line of its
+            # own, so that the notes stand at the top level, not under the
+            # section whose body it closes.
+            m = _NOTES_HEADING.search(text, max(0, i - 4), i)
+            if m is not None and m.start() > 0:
+                cuts.append(m.start())
+    cuts.sort()
+    pieces = _cut(rec, p, cuts)
+    for piece, i in zip(pieces[1:], cuts, strict=True):
+        if i in bare and piece.lead is None:
+            mk = bare[i]
+            piece.lead = mk._replace(start=0, end=mk.end - i)
+    return pieces
+
+
+#: The heading of a list of notes, run into the notes' first number.
+_NOTES_HEADING = re.compile("(?:注释|注解|附注|参考文献)$")
+#: What a bracketed member (（一）, 〔1〕) opens with.
+_OPENING_BRACKETS = "（(〔［["
+
+
+def _genitive_topics(rec: Recognizer, text: str, start: int) -> list[tuple[int, Marker, str]]:
+    """Counted topics that open a sentence after a short genitive
+    (…。党八股的第一条罪状是：…), as the paragraph's lead would read them: the
+    cut goes before the genitive, where the sentence starts."""
+    out: list[tuple[int, Marker, str]] = []
+    for m in _GENITIVE_TOPIC.finditer(text, start):
+        i = m.start() + 1
+        mk = rec.leading(text, i)
+        if mk is not None and mk.ordinal is not None and not mk.is_label:
+            out.append((i, mk._replace(start=i), rec.table.style(mk.style).family))
+    return out
+
+
+#: A sentence opened by a short genitive before a counted ordinal.
+_GENITIVE_TOPIC = re.compile(r"[。！？][^\W\d_]{1,6}的(?=第)")
+
+
+def _chain_follows(
+    cands: list[tuple[int, Marker, str]], k: int, mk: Marker, skip: Container[int],
+    upto: int = 3,
+) -> bool:
+    """Do members 2 to ``upto`` of ``mk``'s style follow candidate ``k``, each
+    at a glue point (in order, before the style starts again at 1)? (A
+    contents list run together, 历程（一）…应对突发疫情（二）…, glues none: the
+    members in ``skip``, glued to no sentence end, do not count.) Under a
+    notes heading (注释〔1〕…。〔2〕…) the second is enough."""
+    want = 2
+    for i, m2, _ in cands[k + 1 :]:
+        if m2.style != mk.style or i in skip:
+            continue  # (注〔1〕 inside a note: a reference, neither member nor restart)
+        if m2.ordinal == want:
+            want += 1
+            if want > upto:
+                return True
+        elif m2.ordinal == 1:
+            return False
+    return False
+
+
+def _bare_at_gap(rec: Recognizer, text: str, i: int, gaps: Container[int]) -> Marker | None:
+    """The bare numeral heading (``二　肃反问题``) at ``i`` if a space was
+    taken out right after its numeral; None otherwise."""
+    # (The space may follow any of the first three numerals: 一 二十二个月.)
+    j = next(
+        (j for j in range(i + 1, min(i + 4, len(text))) if j in gaps),
+        0,
+    )
+    if not j or any(c not in NUMERALS for c in text[i:j]):
+        return None
+    # (Read alone: the title that follows ran into its body, so its length
+    # says nothing.)
+    mk = rec.leading_before_space(text[i:j] + WIDE)
+    if mk is None or mk.style != "cn_bare" or mk.end != j - i:
+        return None
+    return mk._replace(start=i, end=j)
+
+
+#: A multi-level clause number (5.1.1, 6.1.2.1) inside a paragraph.
+_GLUED_CLAUSE = re.compile(r"(?<![0-9.])[0-9]{1,2}(?:\.[0-9]{1,2}){2,3}(?![0-9.])")
+#: What a clause number cited in a sentence follows (见5.2.1, 第5.1.1条, 按照5.3.1).
+_CLAUSE_CITED_AFTER = frozenset("见按照第和及与至或、～~-—/《“")
+_GLUED_CLAUSE_STYLES = frozenset({"decimal3", "decimal4"})
+
+
+def _next_clause(prev: tuple[int, ...], cur: tuple[int, ...]) -> bool:
+    """Is clause ``cur`` the one right after ``prev`` in a standard's
+    numbering (5.1.5 → 5.2.1, 6.1.2 → 6.1.2.1, 6.1.2.2 → 6.1.3, 5.6.3 → 6.1.1)?"""
+    n = len(prev)
+    if len(cur) > n and cur[:n] == prev and all(x == 1 for x in cur[n:]):
+        return True  # its first child
+    return any(
+        cur[:k] == prev[:k] and cur[k] == prev[k] + 1 and all(x == 1 for x in cur[k + 1 :])
+        for k in range(min(n, len(cur)))
+    )
+
+
+def split_clause_numbers(rec: Recognizer, paras: list[Para]) -> list[Para]:
+    """Clause numbers of a standard glued into the text before them once the
+    line breaks are gone (…确定评价范围和内容5.1.1 一般而言…). The number
+    itself says where it stands: a clause is cut out when it is the one right
+    after the last cut (5.1.5 → 5.2.1), or a first one whose next follows."""
+    table = rec.table
+    if not any(name in table for name in _GLUED_CLAUSE_STYLES):
+        return paras
+    last: tuple[int, ...] | None = None
+    out: list[Para] = []
+    for p in paras:
+        text = p.text
+        if p.lead is not None and p.lead.style in _GLUED_CLAUSE_STYLES:
+            last = tuple(int(x) for x in p.lead.text.split("."))
+        found: list[tuple[int, tuple[int, ...]]] = []
+        for m in _GLUED_CLAUSE.finditer(text, 1):
+            if text[m.start() - 1] in _CLAUSE_CITED_AFTER:
+                continue
+            mk = rec.heading_at(text, m.start())
+            if mk is not None and mk.style in _GLUED_CLAUSE_STYLES and mk.end == m.end():
+                found.append((m.start(), tuple(int(x) for x in m.group().split("."))))
+        cuts: list[int] = []
+        for k, (i, num) in enumerate(found):
+            if (last is not None and _next_clause(last, num)) or (
+                num[-1] == 1 and k + 1 < len(found) and _next_clause(num, found[k + 1][1])
+            ):
+                cuts.append(i)
+                last = num
+        out.extend(_cut(rec, p, cuts) if cuts else [p])
+    return out
 
 
 #: The longest heading title a first member may be run into.
@@ -906,13 +1159,14 @@ def split_heads(rec: Recognizer, paras: list[Para], *, lost: bool) -> list[Para]
     for p in paras:
         text = p.text
         cuts: list[int] = []
+        own_lines: set[int] = set()  # pieces that stood on lines of their own
         if not (lost or "号" in text or "来源" in text or "发布" in text or "出处" in text):
             out.append(p)  # (nearly every paragraph of a normal layout)
             continue
         if lost and "《" in text:
             named.update(m.group(1) for m in QUOTED_NAME.finditer(text))
         for m in _HEAD_END.finditer(text):
-            a = _title_before(text, m.start())
+            a = _title_before(text, m.start(), lost=lost)
             if a is None or (m.group("date") and not lost) or len(text) - m.end() < 20:
                 # A normal layout's bracketed date stands on its own line, and
                 # a head has a text after it.
@@ -925,6 +1179,12 @@ def split_heads(rec: Recognizer, paras: list[Para], *, lost: bool) -> list[Para]
                 end = genres[-1]
                 cuts += [a, end, m.end()]
             elif m.group("date"):
+                num = _ITEM_LABEL.match(text, a, end)
+                if num is not None and end - num.end() >= 2:
+                    # 。032青年运动的方向（一九三九年…）: a collection's item number
+                    # over the title, a line of its own.
+                    cuts.append(num.end())
+                    own_lines.add(a)
                 cuts += [a, end, m.end()]
             else:
                 cuts += [a, end]
@@ -951,10 +1211,20 @@ def split_heads(rec: Recognizer, paras: list[Para], *, lost: bool) -> list[Para]
                     cuts += [i, i + len(name)]
                 i = text.find(name, i + 1)
         cuts = sorted({c for c in cuts if 0 < c < len(text)})
-        out.extend(_cut(rec, p, cuts) if cuts else [p])
+        if not cuts:
+            out.append(p)
+            continue
+        for a, piece in zip([0, *cuts], _cut(rec, p, cuts), strict=True):
+            if a in own_lines:
+                piece.starts_line = piece.ends_line = True
+            out.append(piece)
     return out
 
 
+#: A collection's item number run into the title under it (not a year or a count).
+_ITEM_LABEL = re.compile("[0-9]{1,4}(?![0-9年月日号届次个周期])")
+#: A rule drawn between two texts, run into the next title (three or more).
+_RULE_RUN = re.compile(f"[{re.escape(_RULE)}]{{3,}}")
 #: A document named in 《》 (a notice names the plan it issues).
 QUOTED_NAME = re.compile(r"《([^《》]{6,60})》")
 _YEAR_MONTH = r"(?:[0-9]{4}|[一二三四五六七八九〇○零]{4})年[0-9一二三四五六七八九十]{1,3}月"
@@ -962,18 +1232,30 @@ _FULL_DATE = re.compile(_YEAR_MONTH + "[0-9一二三四五六七八九十]{1,3}�
 _SIGNED_DATE = f"(?={_YEAR_MONTH})"
 
 
-def _title_before(text: str, end: int) -> int | None:
+def _title_before(text: str, end: int, *, lost: bool = False) -> int | None:
     """Where a title ending at ``end`` starts: the paragraph's start or the
     last full stop (or closing bracket) before it, if what lies between can be
-    a title."""
+    a title. Where the layout was lost, after a closing quote too
+    (…七十有二人。”033反对投降活动), and a title may hold a 、."""
     a = max(text.rfind(c, 0, end) for c in "。！？）")
     a = 0 if a < 0 else a + 1
-    if text.startswith("——", a):
+    if lost:
+        while a < end and text[a] in "”’」』":
+            a += 1
+    rule = _RULE_RUN.match(text, a, end)
+    if rule is not None:
+        a = rule.end()  # …。-------给…的命令(一九五○年…): the rule ends the text before
+    elif text.startswith("——", a):
         return None  # a subtitle (——2026年1月25日在…上): its date opens it
     for d in _FULL_DATE.finditer(text, a, end):
         a = d.end()  # a signature's date ends the text before this one
     span = text[a:end]
-    if not 4 <= len(span) <= _HEAD_TITLE_MAX or _ANY_PUNCT.search(span) or span[-1] == "》":
+    # (A 、 between quoted names is no clause break: 关于“三反”、“五反”的斗争.)
+    if (
+        not 4 <= len(span) <= _HEAD_TITLE_MAX
+        or _ANY_PUNCT.search(span.replace("、", "") if lost else span.replace("”、“", "”“"))
+        or span[-1] == "》"
+    ):
         return None  # (…电）《人民日报》（2020年…版）: where a report was printed)
     return a
 
@@ -1213,6 +1495,7 @@ def segment(
         if layout is not None:
             layout.lost = True
         paras = split_continuations(rec, split_run_ins(rec, split_heads(rec, paras, lost=True)))
+        paras = split_clause_numbers(rec, paras)
     else:
         paras = split_run_ins(rec, split_heads(rec, paras, lost=False))
     return split_tail_members(rec, paras)

@@ -105,7 +105,7 @@ def plan_speeches(
     else:
         plans = [SpeechPlan(s, label_para=lp) for s, lp in starts]
         unplaced = plans[0].start
-        if plans[0].label_para is None:
+        if plans[0].label_para is None or _holds_headings(leads, table, unplaced):
             # Found by its title: whatever comes before is the speech before it.
             if plans[0].start > 0:
                 plans.insert(0, SpeechPlan(0))
@@ -117,6 +117,21 @@ def plan_speeches(
             text = paras[plan.label_para].text if mk is None else mk.text
             plan.label = text.rstrip("，、：")
     return plans, unplaced
+
+
+def _holds_headings(leads: list[Marker | None], table: StyleTable, end: int) -> bool:
+    """Do the paragraphs before ``end`` (the first label) hold a numbered
+    series of headings? Then they are a text of their own, not a
+    compilation's front matter: its outline is not to be dropped."""
+    seen: set[tuple[str, int]] = set()
+    for mk in leads[:end]:
+        if mk is None or mk.is_label or mk.ordinal is None:
+            continue
+        fam = table.style(mk.style).family
+        if (fam, mk.ordinal - 1) in seen:
+            return True
+        seen.add((fam, mk.ordinal))
+    return False
 
 
 def is_date_line(text: str) -> bool:
@@ -347,18 +362,37 @@ def choose_title(plan: SpeechPlan, paras: list[Para], leads: list[Marker | None]
         if first < plan.end and leads[first] is None and is_title_like(paras[first].text):
             return first
         return None
+    found: int | None = None  # the title the head gives, once the search settles
+    settled = False
+    past_fields = False  # a date, source or field line after a candidate title
     best: int | None = None
     for j in range(first, plan.end):
         p = paras[j]
-        if leads[j] is not None or is_salutation(p.text) or _SENTENCE.search(p.text):
+        if leads[j] is not None or _SENTENCE.search(p.text):
             break
+        if is_salutation(p.text) and not _is_field_label(paras, leads, j):
+            break
+        if (
+            past_fields
+            and j + 1 < plan.end
+            and _is_subtitle(paras[j + 1].text)
+            and is_title_like(p.text)
+        ):
+            return j  # over its ——在…上的讲话, under a page's headline and fields
+        if (found is not None or best is not None) and (
+            is_date_line(p.text) or _is_source_line(p.text) or _is_field_label(paras, leads, j)
+        ):
+            past_fields = True
+        if settled:
+            continue
         if is_date_line(p.text):
             if best is None and j > first and len(paras[j - 1].text) >= 2:
-                return j - 1 if leads[j - 1] is None else None  # 论持久战 over its date
+                found = j - 1 if leads[j - 1] is None else None  # 论持久战 over its date
+                settled = True
             continue
         if is_genre_title(p.text) or (p.text.startswith("关于") and is_title_like(p.text)):
-            return j  # (关于…的若干措施: a 公文's title, whatever its kind)
-        if (
+            found, settled = j, True  # (关于…的若干措施: a 公文's title, whatever its kind)
+        elif (
             best is None
             and is_title_like(p.text)
             and len(p.text) >= 6
@@ -368,7 +402,18 @@ def choose_title(plan: SpeechPlan, paras: list[Para], leads: list[Marker | None]
             and (not _is_source_line(p.text) or p.text.startswith(_ORIGINAL_TITLE))
         ):
             best = j
-    return best
+    return found if settled else best
+
+
+def _is_field_label(paras: list[Para], leads: list[Marker | None], j: int) -> bool:
+    """备案号： over NB, 标题： over the title, 索引号： over its number: a field of
+    the document's head whose value is the next line, not a salutation (after
+    同志们： or 各省、自治区人民政府： the next line is text: a sentence)."""
+    t = paras[j].text
+    if len(t) > 8 or t[-1] not in "：:" or j + 1 >= len(paras) or leads[j + 1] is not None:
+        return False
+    value = paras[j + 1].text
+    return len(value) <= 60 and not _SENTENCE.search(value) and "，" not in value
 
 
 #: A standard's class over its title: 中华人民共和国能源行业标准.
@@ -447,6 +492,7 @@ def _title_pair(paras: list[Para], leads: list[Marker | None], j: int, end: int)
     a, b = paras[j], paras[k]
     return (
         len(a.text) <= 12
+        and len(_HAN.findall(a.text)) * 2 >= len(a.text)  # not 】 closing a page's toolbar
         and not _is_item_number(a)
         and not is_genre_title(a.text)
         and a.text[-1] not in "，。：；！？、"

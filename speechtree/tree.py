@@ -427,15 +427,17 @@ class TreeBuilder:
                         # 二要…。…一要…二要… nests, but a list with a lead-in
                         # sentence of its own (…。今年要采取四项措施：一要…) or
                         # 三是… then 一要… is a new list.
-                        nest = top.opens_para or not (
-                            (top.family == fam and top.style != mk.style) or e.own_lead_in
-                        )
-                        if nest and e.para in merged:
-                            # What were several paragraphs, their breaks lost:
-                            # a list nests in the item before it only if the
-                            # item's own list goes on after it, before the
-                            # next heading (三是… 一要… 二要… 四是); else it
-                            # is a list of its own.
+                        other_kind = top.family == fam and top.style != mk.style
+                        nest = top.opens_para or not (other_kind or e.own_lead_in)
+                        ask = e.para in merged if nest else other_kind and not e.own_lead_in
+                        if ask:
+                            # What were several paragraphs, their breaks lost,
+                            # or a list of another kind right after an item
+                            # (一是…，一要…二要…。二是…): the list nests in
+                            # the item before it only if the item's own list
+                            # goes on after it, before the next heading
+                            # (三是… 一要… 二要… 四是); else it is a list of
+                            # its own.
                             if later is None:
                                 later = self._last_members(events)
                             key = (later[0][ei], top.style, top.ordinal + 1)

@@ -122,20 +122,35 @@ def _relayout(src: Path, dst: Path, text_of: Any) -> Path:
 
 @pytest.fixture(scope="module")
 def one_line_scores(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The dev corpus as a database export gives it: every document on one line."""
-    flat = _relayout(
-        corpus_dir, tmp_path_factory.mktemp("one_line"), lambda lines, _: "".join(lines) + "\n"
-    )
-    return _score_dir(flat, corpus_dir, tmp_path_factory.mktemp("one_line_pred"))
+    """The dev corpus and the families as a database export gives them:
+    every document on one line."""
+    out: dict[str, Any] = {}
+    for key, src in (("dev", corpus_dir), ("families", corpus_dir / "families")):
+        if not any(src.glob("*.gold.tsv")):
+            pytest.skip(f"{src} has no gold outlines")
+        flat = _relayout(
+            src, tmp_path_factory.mktemp(f"one_line_{key}"), lambda lines, _: "".join(lines) + "\n"
+        )
+        out[key] = _score_dir(flat, corpus_dir, tmp_path_factory.mktemp(f"one_line_{key}_pred"))
+    return out
 
 
-def test_one_line_documents(one_line_scores: dict[str, Any]) -> None:
-    # Issue 9 item 3: the outline recovered from the markers alone, with the
-    # precision of a normal layout (a split needs the count to go on).
-    t = one_line_scores["total"]
-    assert t["tp"] / t["pred"] >= 0.99
-    assert _f1(t) >= 0.97
-    assert t["depth_ok"] / (t["tp"] or 1) >= 0.87
+#: Floors held on one line (issue 9 item 3): the outline recovered from the
+#: markers alone, a split licensed by the count going on. (The families are
+#: not done: a heading run into its body keeps a long title.)
+ONE_LINE_FLOOR = {
+    "dev": {"precision": 0.99, "f1": 0.97, "depth": 0.87},
+    "families": {"precision": 0.97, "f1": 0.95, "depth": 0.92},
+}
+
+
+@pytest.mark.parametrize("key", ["dev", "families"])
+def test_one_line_documents(one_line_scores: dict[str, Any], key: str) -> None:
+    t = one_line_scores[key]["total"]
+    floor = ONE_LINE_FLOOR[key]
+    assert t["tp"] / t["pred"] >= floor["precision"]
+    assert _f1(t) >= floor["f1"]
+    assert t["depth_ok"] / (t["tp"] or 1) >= floor["depth"]
 
 
 #: The width at which the PDF layout below wraps, and its page length in lines.
@@ -143,12 +158,14 @@ _PDF_WIDTH = 38
 _PDF_PAGE = 40
 
 
-def _as_pdf_text(lines: list[str], _name: str) -> str:
+def _as_pdf_text(lines: list[str], _name: str, indent: str = "") -> str:
     """Text as extracted from PDF pages: every paragraph hard-wrapped at a
-    fixed width, no blank lines, and between pages a page number (— N —) and
-    a running header."""
+    fixed width (its first line opening with ``indent``, inside the width),
+    no blank lines, and between pages a page number (— N —) and a running
+    header."""
     wrapped: list[str] = []
     for line in lines:
+        line = indent + line
         while len(line) > _PDF_WIDTH:
             wrapped.append(line[:_PDF_WIDTH])
             line = line[_PDF_WIDTH:]
@@ -161,6 +178,13 @@ def _as_pdf_text(lines: list[str], _name: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def _as_indented_pdf_text(lines: list[str], name: str) -> str:
+    """The same with every paragraph indented two ideographic spaces, as
+    extraction that keeps indents writes it: the indent, not a short line,
+    is then what shows a new paragraph."""
+    return _as_pdf_text(lines, name, "\u3000\u3000")
+
+
 @pytest.fixture(scope="module")
 def pdf_scores(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The dev corpus and the families as text extracted from PDF pages."""
@@ -168,20 +192,26 @@ def pdf_scores(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> di
     for key, src in (("dev", corpus_dir), ("families", corpus_dir / "families")):
         if not any(src.glob("*.gold.tsv")):
             pytest.skip(f"{src} has no gold outlines")
-        pages = _relayout(src, tmp_path_factory.mktemp(f"pdf_{key}"), _as_pdf_text)
-        out[key] = _score_dir(pages, corpus_dir, tmp_path_factory.mktemp(f"pdf_{key}_pred"))
+        for name, layout in (("", _as_pdf_text), ("_indented", _as_indented_pdf_text)):
+            pages = _relayout(src, tmp_path_factory.mktemp(f"pdf_{key}{name}"), layout)
+            out[key + name] = _score_dir(
+                pages, corpus_dir, tmp_path_factory.mktemp(f"pdf_{key}{name}_pred")
+            )
     return out
 
 
 #: Floors held on the PDF layout (issue 9 item 3): page numbers and running
 #: headers left out, lines cut at the wrap width joined again.
 PDF_FLOOR = {
-    "dev": {"f1": 0.99, "depth": 0.99, "title": 0.97},
-    "families": {"f1": 0.955, "depth": 0.94, "title": 0.99},
+    "dev": {"f1": 0.99, "depth": 0.99, "title": 0.975},
+    "families": {"f1": 0.975, "depth": 0.975, "title": 0.99},
+    # Paragraphs indented: the indent counts in the width of a first line.
+    "dev_indented": {"f1": 0.99, "depth": 0.985, "title": 0.975},
+    "families_indented": {"f1": 0.975, "depth": 0.975, "title": 0.97},
 }
 
 
-@pytest.mark.parametrize("key", ["dev", "families"])
+@pytest.mark.parametrize("key", list(PDF_FLOOR))
 def test_pdf_layout(pdf_scores: dict[str, Any], key: str) -> None:
     t = pdf_scores[key]["total"]
     tp = t["tp"] or 1

@@ -225,6 +225,16 @@ def test_diagnostic_fields_and_format() -> None:
     assert d.format() == f"draft.txt:3:1: ST101 {d.message}"
 
 
+def test_backwards_clause_number_names_the_clause_the_draft_lost() -> None:
+    """5.2.1 after 5.1.5 is a lost 5.2 heading, not a second series of 5.1."""
+    text = "5 要求\n5.1 总则\n5.1.1 应当备案。\n5.1.2 应当公开。\n5.2.1 应当评估。\n"
+    [d] = [d for d in lint(parse(text)) if d.code == "ST104"]
+    assert d.line == 5
+    assert "the clause 5.2 that would hold it is missing" in d.message
+    [same] = [d for d in lint(parse("一、总体要求\n二、重点任务\n一、附则\n")) if d.code == "ST104"]
+    assert same.message.endswith("at the same level")
+
+
 def test_column_counts_characters_before_the_marker() -> None:
     # The marker after a run-in sentence: col is its 1-based character column.
     text = "一、总体要求\n（一）指导思想\n（二）基本原则\n（二）主要目标\n"

@@ -149,3 +149,28 @@ def test_a_headline_broken_by_br_is_one_title() -> None:
     doc = speechtree.parse(page.encode("utf-8"), path="notice.html")
     assert doc.speeches[0].title == "某某市人民政府关于加强城市道路照明管理的通知"
     assert [n.marker for n in doc.speeches[0].sections] == ["一、", "二、"]
+
+
+def _para(k: int, commas: bool) -> str:
+    """A paragraph of 139 characters, with 19 commas or none."""
+    words = "".join(f"第{k}段文字写的是工作安排与落实要求" for _ in range(10))
+    if not commas:
+        return f"<p>{words[:139]}</p>"
+    return "<p>" + "，".join(words[i : i + 6] for i in range(0, 120, 6)) + "</p>"
+
+
+@pytest.mark.parametrize("commas_in_bigger", [False, True])
+def test_commas_still_decide_between_two_runs_of_paragraphs(commas_in_bigger: bool) -> None:
+    # Two runs of paragraphs of equal length side by side: the one with more
+    # paragraphs has the higher sum, and one of them has the commas (19 a
+    # paragraph, which outweigh the sums and the smaller run's class). The
+    # reader counts the bigger run's commas only when they could change the
+    # winner: the run with the commas must win whichever of the two it is.
+    many = "".join(_para(k, commas_in_bigger) for k in range(25))
+    fewer = "".join(_para(k, not commas_in_bigger) for k in range(100, 124))
+    page = f"<html><body><div>{many}</div><div class='content'>{fewer}</div></body></html>"
+    got = read(page.encode("utf-8"))
+    assert got is not None
+    lines = got.text.splitlines()
+    assert len(lines) == (25 if commas_in_bigger else 24)
+    assert all("，" in line for line in lines)

@@ -262,13 +262,60 @@ def _best(root: Any) -> tuple[Any | None, _Lengths]:
         base[cur] = base.get(cur, 0.0) + cur_base
         texts.setdefault(cur, []).extend(cur_texts)
     parent_of = {parent: parent.getparent() for parent in base}
+    commas = {parent: 0 for parent in base}
+    # Counting the commas is five passes over the text (str.count, one per
+    # comma): for the parent with the most text (the article's, where it is a
+    # run of paragraphs) they are counted only when they could change the
+    # winner. Its comma count c is between 0 and its length n; every final
+    # score is linear in c (its own score has c, its grandparent's c / 2),
+    # so an element that wins clearly both at c = 0 and at c = n wins at the
+    # true c too.
+    big = max(base, key=base.__getitem__, default=None)
+    for parent in base:
+        if parent is not big:
+            commas[parent] = _commas("".join(texts[parent]))
+    if big is not None:
+        n = sum(map(len, texts[big]))
+        if n >= _LAZY_COMMAS:
+            low = _pick(_scores(base, commas, parent_of), lengths, _MARGIN)
+            commas[big] = n
+            high = _pick(_scores(base, commas, parent_of), lengths, _MARGIN)
+            if low is not None and high is not None and low is high:
+                return low, lengths
+        commas[big] = _commas("".join(texts[big]))
+    return _pick(_scores(base, commas, parent_of), lengths), lengths
+
+
+#: Below this many characters of text the commas of the article's parent are
+#: simply counted (the two trial picks would cost more).
+_LAZY_COMMAS = 2000
+#: How much (relative) a winner must be ahead for the pick to be clear: far
+#: above the rounding of the sums, far below any real difference in score.
+_MARGIN = 1e-9
+
+
+def _scores(
+    base: dict[Any, float], commas: dict[Any, int], parent_of: dict[Any, Any]
+) -> dict[Any, float]:
+    """Each scored element's paragraph score: the values of the paragraphs
+    it holds (sum plus commas), and half those of its grandchildren."""
     scores: dict[Any, float] = {}
     for parent, value in base.items():
-        value += _commas("".join(texts[parent]))
+        value += commas[parent]
         scores[parent] = scores.get(parent, 0.0) + value
         grand = parent_of[parent]
         if grand is not None:
             scores[grand] = scores.get(grand, 0.0) + value / 2
+    return scores
+
+
+def _pick(scores: dict[Any, float], lengths: _Lengths, margin: float | None = None) -> Any:
+    """The element whose final score is highest (paragraph score and class
+    weight, times the share of its text that is not links), the first of
+    equals in document order, None when none is above 0.
+
+    With ``margin``, None as well unless the winner is ahead of every other
+    element by more than ``margin`` times its score (a clear win)."""
     # The final score is at most the paragraph score plus 25 for a class or
     # id (links and negative names only take from it): elements are weighed
     # from the highest such bound down, and the search stops where no bound
@@ -282,13 +329,23 @@ def _best(root: Any) -> tuple[Any | None, _Lengths]:
         key=lambda t: (-t[0], t[1]),
     )
     best, best_score, best_i = None, 0.0, -1
+    second = 0.0  # the highest final score of the others (0: those not weighed)
+    ahead = 0.0 if margin is None else margin * best_score
     for bound, i, el, score in bounded:
-        if bound <= 0 or bound < best_score:
+        if bound <= 0 or bound < best_score - ahead:
             break
         final = (score + _class_weight(el)) * (1 - lengths.density(el))
         if final > best_score or (final == best_score and best is not None and i < best_i):
+            if best is not None:
+                second = max(second, best_score)
             best, best_score, best_i = el, final, i
-    return best, lengths
+            if margin is not None:
+                ahead = margin * best_score
+        else:
+            second = max(second, final)
+    if margin is not None and (best is None or best_score - second <= margin * best_score):
+        return None
+    return best
 
 
 def _drop_link_lists(best: Any, lengths: _Lengths) -> None:
