@@ -27,6 +27,7 @@ _SPACE = re.compile("[ \u3000][ \u3000]*")
 #: A line ending in one of these ends its sentence; others may be broken.
 _ENDERS = set("。！？；：…”’」』）》!?")
 _CLOSERS = frozenset("”’」』）》")
+_SENTENCE_STOPS = frozenset("。！？")
 #: A line starting with one of these continues the line before it.
 _CONTINUERS = set("，。、；：！？）》”’」』…%")
 _SENTENCE_END = re.compile(r"[。！？]")
@@ -225,13 +226,15 @@ class _Wrap:
     """The hard-wrap width of a text (:func:`wrap_width`), read when first
     asked: only a line that does not end its sentence asks."""
 
-    __slots__ = ("counts", "paras", "width")
+    __slots__ = ("counts", "indent", "paras", "width")
 
     def __init__(self, paras: list[Para]) -> None:
         self.paras = paras
         self.width = -1
         #: (family, ordinal) of the markers that opened the paragraphs so far.
         self.counts: set[tuple[str, int]] = set()
+        #: The blanks that open the line of the paragraph being joined.
+        self.indent = 0
 
     def saw(self, rec: Recognizer, p: Para) -> None:
         mk = p.lead
@@ -245,11 +248,18 @@ class _Wrap:
             return True
         return (rec.table.style(mk.style).family, k - 1) in self.counts
 
-    def full(self, line: Para) -> bool:
-        """Does ``line`` (one line) fill the width at which the text is wrapped?"""
+    def full(self, line: Para, indent: int = 0) -> bool:
+        """Does ``line`` (one line, opening with ``indent`` blanks) fill the
+        width at which the text is wrapped?"""
         if self.width < 0:
             self.width = wrap_width(self.paras) if len(self.paras) >= _WRAP_MIN_LINES else 0
-        return self.width > 0 and line.ends_line and _width(line) >= self.width
+        return self.width > 0 and line.ends_line and _width(line) + indent >= self.width
+
+    def ends_full(self, a: Para, last: Para | None) -> bool:
+        """Does the last line of ``a`` (``last``, the last line joined into it,
+        or ``a`` itself) fill the width? A paragraph's first line counts its
+        indent (　　 then 36 characters fill 38)."""
+        return self.full(a, self.indent) if last is None or last is a else self.full(last)
 
 
 def _closes_cut_bracket(a: str, b: Para) -> bool:
@@ -259,6 +269,17 @@ def _closes_cut_bracket(a: str, b: Para) -> bool:
     if mk is None or mk.text[:1] in "（(" or mk.text[-1:] not in "）)":
         return False
     return max(a.rfind("（"), a.rfind("(")) > max(a.rfind("）"), a.rfind(")"))
+
+
+def _gap(a: Para, b: Para) -> int:
+    """How many characters stand between paragraph ``a`` and ``b`` after it."""
+    return b.norm_start(0) - a.norm_end(len(a.text) - 1)
+
+
+def _flush(a: Para, b: Para) -> bool:
+    """Is line ``b`` set flush under line ``a``: nothing but the line break
+    between them (no indent opening ``b``, no blanks closing ``a``)?"""
+    return _gap(a, b) == 1
 
 
 def _should_join(
@@ -277,9 +298,19 @@ def _should_join(
         if a.lead is not None and a.lead.style in BARE_HEADINGS:
             return not b_marked and _title_below(a, b)
         return not b_marked
+    if (
+        a.text[-1] in _SENTENCE_STOPS and not b_marked and wrap is not None
+        and (a.lead is None or not a.lead.is_label)
+        and _flush(last if last is not None else a, b)
+        and wrap.ends_full(a, last)
+    ):
+        # A full line that ends a sentence, over an unmarked line set flush
+        # (no indent): in wrapped text a sentence ends at the wrap inside a
+        # paragraph about four times as often as a paragraph does.
+        return True
     if a.text[-1] in _ENDERS and not (
         a.text[-1] in _CLOSERS and a.text[-2:-1] not in _ENDERS
-        and wrap is not None and wrap.full(last if last is not None else a)
+        and wrap is not None and wrap.ends_full(a, last)
     ):
         return False  # (a full line that closes a quote mid-sentence, …反对第四次“围剿”, goes on)
     if not b.text.strip("…⋯.．·"):
@@ -295,7 +326,7 @@ def _should_join(
     if (
         b_marked and wrap is not None and (a.lead is None or not a.lead.is_label)
         and not wrap.counts_on(rec, b.lead)  # type: ignore[arg-type]
-        and wrap.full(last if last is not None else a)
+        and wrap.ends_full(a, last)
     ):
         return True  # …还犯过了 / ⑸两个错误…: a note number the wrap put first, no count
     if b.text.startswith("——") or b_marked:
@@ -305,10 +336,7 @@ def _should_join(
     if b.text[-1] == "号" and DOC_NUMBER.fullmatch(b.text):
         return False  # a notice's number under its title: 青政办发〔2024〕12号
     lead = a.lead
-    if (
-        wrap is not None and (lead is None or not lead.is_label)
-        and wrap.full(last if last is not None else a)
-    ):
+    if wrap is not None and wrap.ends_full(a, last):
         # The wrap cut it, whatever its shape: a heading longer than the
         # width, an item that starts near a line's end (…。③培训乡村 / 医生…).
         return True
@@ -349,6 +377,10 @@ def join_broken_lines(
     i = 0
     while i < n:
         cur = paras[i]
+        if i > 0 and cur.starts_line and paras[i - 1].end_line == cur.line - 1:
+            wrap.indent = _gap(paras[i - 1], cur) - 1  # (with blanks that close the line above)
+        else:
+            wrap.indent = 0
         i += 1
         group = [cur]
         while i < n:

@@ -105,7 +105,7 @@ def plan_speeches(
     else:
         plans = [SpeechPlan(s, label_para=lp) for s, lp in starts]
         unplaced = plans[0].start
-        if plans[0].label_para is None:
+        if plans[0].label_para is None or _holds_headings(leads, table, unplaced):
             # Found by its title: whatever comes before is the speech before it.
             if plans[0].start > 0:
                 plans.insert(0, SpeechPlan(0))
@@ -117,6 +117,21 @@ def plan_speeches(
             text = paras[plan.label_para].text if mk is None else mk.text
             plan.label = text.rstrip("，、：")
     return plans, unplaced
+
+
+def _holds_headings(leads: list[Marker | None], table: StyleTable, end: int) -> bool:
+    """Do the paragraphs before ``end`` (the first label) hold a numbered
+    series of headings? Then they are a text of their own, not a
+    compilation's front matter: its outline is not to be dropped."""
+    seen: set[tuple[str, int]] = set()
+    for mk in leads[:end]:
+        if mk is None or mk.is_label or mk.ordinal is None:
+            continue
+        fam = table.style(mk.style).family
+        if (fam, mk.ordinal - 1) in seen:
+            return True
+        seen.add((fam, mk.ordinal))
+    return False
 
 
 def is_date_line(text: str) -> bool:
