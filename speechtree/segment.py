@@ -6,7 +6,7 @@ import functools
 import re
 from bisect import bisect_left
 from collections.abc import Container, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate, pairwise
 
 from .grammar import chinese_numeral
@@ -164,15 +164,20 @@ def _joined_view(rec: Recognizer, view: Para, nxt: Para) -> Para:
     )
 
 
-def raw_paragraphs(nt: Normalized, rec: Recognizer) -> list[Para]:
-    """Paragraphs as the layout shows them: lines, split at 　　 gaps."""
+def raw_paragraphs(
+    nt: Normalized, rec: Recognizer, starts: list[int] | None = None
+) -> list[Para]:
+    """Paragraphs as the layout shows them: lines, split at 　　 gaps. The
+    offset where each line of ``nt.text`` starts is appended to ``starts``."""
     norm = nt.text
     out: list[Para] = []
+    starts = [] if starts is None else starts
     pos = 0
     blank = False
     ws = " " + WIDE
     leading = rec.leading
     for line_no, line in enumerate(norm.split("\n"), 1):
+        starts.append(pos)
         end = pos + len(line)
         core = line.strip(ws)  # (the line itself when there is nothing to strip)
         if not core:
@@ -1538,11 +1543,14 @@ def restore_furniture(paras: list[Para], dropped: list[Para]) -> list[Para]:
 @dataclass(slots=True)
 class Layout:
     """What :func:`segment` found of the text's layout: the normalised spans of
-    the page furniture left out (:func:`drop_page_furniture`), and whether
-    the text lost its line structure (:func:`lost_layout`)."""
+    the page furniture left out (:func:`drop_page_furniture`), whether the
+    text lost its line structure (:func:`lost_layout`), and its line starts."""
 
     furniture: list[tuple[int, int]]
     lost: bool = False
+    #: Where each line of the normalised text starts (as offsets.line_starts
+    #: finds them: the normaliser leaves no CR).
+    line_starts: list[int] = field(default_factory=list)
 
 
 def segment(
@@ -1552,7 +1560,7 @@ def segment(
     """Paragraphs of ``nt``; ``own_lines`` are lines a reader knows to be
     paragraphs of their own (see :func:`join_broken_lines`). What it finds of
     the layout goes into ``layout``."""
-    paras = raw_paragraphs(nt, rec)
+    paras = raw_paragraphs(nt, rec, None if layout is None else layout.line_starts)
     bridges: dict[int, int] | None = None
     dropped: list[Para] = []
     if len(paras) >= _FURNITURE_MIN_LINES:
