@@ -188,9 +188,12 @@ def lookalike_of(ch: str, *, note: bool = False) -> str | None:
 #: every other line in C. (A pattern that opens with a plain character is
 #: searched from one line break to the next; ``^`` under ``re.M``, and a
 #: search of the whole text for an unusual character first, cost a class test
-#: per character: half of this stage.)
+#: per character: half of this stage.) The indentation is taken whole, as an
+#: atomic group would (a group captured in a look-ahead, then matched again):
+#: retried shorter, it only moves the window onto spaces, and an indented
+#: line without a look-alike was tested once per space of its indent.
 _LOOKALIKE = _re(
-    "\n(?=[ \u3000]*[^\n]{0,6}[" + re.escape(_UNUSUAL) + "])"
+    "\n(?=(?=(?P<indent>[ \u3000]*))(?P=indent)[^\n]{0,6}[" + re.escape(_UNUSUAL) + "])"
     "(?P<pre>[ \u3000]*)(?P<open>[" + re.escape(_OPENERS) + "])?"
     "(?P<num>" + _ORDINAL + ")"
     "(?:(?P<close>[" + re.escape(_CLOSERS) + "])|(?P<dot>[" + re.escape(_DOTS) + "])"
@@ -244,6 +247,9 @@ class Normalized:
     original: str
     text: str
     map: OffsetMap
+    #: The original holds no CR and no zero-width character (what
+    #: clean.is_plain asks, answered by the scan for edits).
+    plain: bool = False
 
 
 def normalize(original: str) -> Normalized:
@@ -251,6 +257,7 @@ def normalize(original: str) -> Normalized:
     omap = OffsetMap()
     pos = 0
     search, edit = _TRIGGER.search, _EDITS.match
+    plain = True
     hit = search(original)
     while hit is not None:
         m = edit(original, hit.start())
@@ -258,7 +265,9 @@ def normalize(original: str) -> Normalized:
         a, b = m.span()
         hit = search(original, b)
         kind = m.lastgroup
-        if kind == "sp" and (
+        if kind == "crlf" or kind == "zw":
+            plain = False
+        elif kind == "sp" and (
             not (0 < a and b < len(original) and _is_han(original[a - 1]) and _is_han(original[b]))
             or _after_bare_numeral(original, a)
         ):
@@ -282,7 +291,7 @@ def normalize(original: str) -> Normalized:
         out.append(original[pos:])
         omap.copy(pos, len(original) - pos)
     # One for one: the offset map holds as it is.
-    return Normalized(original, _lookalikes("".join(out)), omap)
+    return Normalized(original, _lookalikes("".join(out)), omap, plain)
 
 
 _re.save()  # (after the last pattern: a no-op unless one was compiled afresh)

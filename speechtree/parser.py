@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from . import readers
-from .clean import clean_marker, clean_text, clean_title, is_plain
+from .clean import clean_marker, clean_text, clean_title
 from .conventions import canonical_encoding, warning_code
 from .decode import Decoded, check_text, decode_bytes, read_limited, replaced_warning
 from .errors import InputError, LimitError, display_path
@@ -69,7 +69,7 @@ class _Context:
     line_starts: list[int]
     _same: bool = False
     #: The original holds no zero-width character and no CR: its slices are
-    #: cleaned without looking for them (clean.is_plain).
+    #: cleaned without looking for them (clean.is_plain, Normalized.plain).
     plain: bool = False
     #: Original spans of page furniture left out of the paragraphs (page
     #: numbers, running headers: segment.drop_page_furniture), in order.
@@ -85,7 +85,7 @@ class _Context:
         # Most texts need no normalising edit that moves characters: then a
         # normalised offset is the original one and the map can be skipped.
         self._same = self.nt.map.is_identity()
-        self.plain = is_plain(self.nt.original)
+        self.plain = self.nt.plain
 
     def obase(self, p: Para) -> int:
         """Where ``p`` starts in the original when its characters map one for
@@ -340,7 +340,10 @@ class _Parser:
                 paras[i].lead = mk._replace(style=PART_STYLE, is_label=False)
         paras = split_annex_lists(self._split_labels(paras), self.rec)
         # Lines end where the normaliser ends them: CRLF, LF, or a lone CR.
-        ctx = _Context(nt, paras, line_starts(text))
+        # Where no edit moved a character, they are the lines segment split.
+        ctx = _Context(
+            nt, paras, layout.line_starts if nt.map.is_identity() else line_starts(text)
+        )
         if layout.furniture:
             ctx.furniture = _original_spans(nt, layout.furniture)
         ctx.lost = layout.lost

@@ -6,7 +6,7 @@ import functools
 import re
 from bisect import bisect_left
 from collections.abc import Container, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate, pairwise
 
 from .grammar import chinese_numeral
@@ -164,15 +164,20 @@ def _joined_view(rec: Recognizer, view: Para, nxt: Para) -> Para:
     )
 
 
-def raw_paragraphs(nt: Normalized, rec: Recognizer) -> list[Para]:
-    """Paragraphs as the layout shows them: lines, split at 　　 gaps."""
+def raw_paragraphs(
+    nt: Normalized, rec: Recognizer, starts: list[int] | None = None
+) -> list[Para]:
+    """Paragraphs as the layout shows them: lines, split at 　　 gaps. The
+    offset where each line of ``nt.text`` starts is appended to ``starts``."""
     norm = nt.text
     out: list[Para] = []
+    starts = [] if starts is None else starts
     pos = 0
     blank = False
     ws = " " + WIDE
     leading = rec.leading
     for line_no, line in enumerate(norm.split("\n"), 1):
+        starts.append(pos)
         end = pos + len(line)
         core = line.strip(ws)  # (the line itself when there is nothing to strip)
         if not core:
@@ -1068,6 +1073,88 @@ def split_clause_numbers(rec: Recognizer, paras: list[Para]) -> list[Para]:
     return out
 
 
+#: What heads a contents list (目录, 目  次 with its spaces taken out).
+_CONTENTS_WORD = re.compile("目录|目次")
+#: The longest contents entry's title.
+_ENTRY_MAX = 60
+#: A contents entry holds no sentence or clause break.
+_ENTRY_BREAK = re.compile(r"[。！？；：]")
+
+
+def _contents_titles(rec: Recognizer, text: str) -> dict[str, set[str]]:
+    """The entries of a contents list run together on one line
+    (目录第一篇奋力开创…新局面第一章发展环境第二章…): marker → titles."""
+    out: dict[str, set[str]] = {}
+    m = _CONTENTS_WORD.search(text)
+    if m is None:
+        return out
+    entries: list[Marker] = []
+    for pm in _start_points(rec).finditer(text, m.end()):
+        i = pm.start()
+        if entries and i < entries[-1].end:
+            continue
+        mk = rec.leading(text, i)
+        if mk is None or mk.ordinal is None:
+            continue
+        if entries and (
+            i - entries[-1].end > _ENTRY_MAX or _ENTRY_BREAK.search(text, entries[-1].end, i)
+        ):
+            break  # the list ended before this marker
+        entries.append(mk)
+    for a, b in pairwise(entries):
+        if b.start - a.end >= 2:
+            out.setdefault(a.text, set()).add(text[a.end : b.start])
+    if len(entries) >= 2:
+        # The last entry runs into what follows the list (…第三章特色农业前言本规划…):
+        # its tail, of which the heading in the body shares only the title.
+        last = entries[-1]
+        stop = _ENTRY_BREAK.search(text, last.end, last.end + _ENTRY_MAX)
+        tail = text[last.end : stop.start() if stop else last.end + _ENTRY_MAX]
+        out.setdefault(last.text, set()).add(_TAIL + tail)
+    return out
+
+
+#: Marks a contents entry's tail, whose end is not known (see _contents_titles).
+_TAIL = "\0"
+
+
+def _shared_title(rest: str, entry: str) -> str:
+    """The title a heading's ``rest`` shares with a contents ``entry``."""
+    if not entry.startswith(_TAIL):
+        return entry if rest.startswith(entry) else ""
+    tail = entry[1:]
+    n = 0
+    while n < min(len(rest), len(tail)) and rest[n] == tail[n]:
+        n += 1
+    return rest[:n] if n >= 2 else ""
+
+
+def split_contents_titles(rec: Recognizer, paras: list[Para]) -> list[Para]:
+    """Where the text lost its lines, a heading's title runs into its body
+    (第一章发展环境站在新的起点上，…); the document's own contents list, if it
+    has one, says where each title ends: the heading is cut there, as its line
+    ended."""
+    titles: dict[str, set[str]] = {}
+    for p in paras:
+        if "目" in p.text:
+            for key, got in _contents_titles(rec, p.text).items():
+                titles.setdefault(key, set()).update(got)
+    if not titles:
+        return paras
+    out: list[Para] = []
+    for p in paras:
+        mk = p.lead
+        known = titles.get(mk.text) if mk is not None else None
+        if mk is not None and known:
+            rest = p.text[mk.end :]
+            title = max((_shared_title(rest, t) for t in known), key=len)
+            if title and len(rest) > len(title):
+                out.extend(_cut(rec, p, [mk.end + len(title)]))
+                continue
+        out.append(p)
+    return out
+
+
 #: The longest heading title a first member may be run into.
 _RUN_IN_TITLE_MAX = 30
 
@@ -1456,11 +1543,14 @@ def restore_furniture(paras: list[Para], dropped: list[Para]) -> list[Para]:
 @dataclass(slots=True)
 class Layout:
     """What :func:`segment` found of the text's layout: the normalised spans of
-    the page furniture left out (:func:`drop_page_furniture`), and whether
-    the text lost its line structure (:func:`lost_layout`)."""
+    the page furniture left out (:func:`drop_page_furniture`), whether the
+    text lost its line structure (:func:`lost_layout`), and its line starts."""
 
     furniture: list[tuple[int, int]]
     lost: bool = False
+    #: Where each line of the normalised text starts (as offsets.line_starts
+    #: finds them: the normaliser leaves no CR).
+    line_starts: list[int] = field(default_factory=list)
 
 
 def segment(
@@ -1470,7 +1560,7 @@ def segment(
     """Paragraphs of ``nt``; ``own_lines`` are lines a reader knows to be
     paragraphs of their own (see :func:`join_broken_lines`). What it finds of
     the layout goes into ``layout``."""
-    paras = raw_paragraphs(nt, rec)
+    paras = raw_paragraphs(nt, rec, None if layout is None else layout.line_starts)
     bridges: dict[int, int] | None = None
     dropped: list[Para] = []
     if len(paras) >= _FURNITURE_MIN_LINES:
@@ -1487,7 +1577,7 @@ def segment(
         if layout is not None:
             layout.lost = True
         paras = split_continuations(rec, split_run_ins(rec, split_heads(rec, paras, lost=True)))
-        paras = split_clause_numbers(rec, paras)
+        paras = split_contents_titles(rec, split_clause_numbers(rec, paras))
     else:
         paras = split_run_ins(rec, split_heads(rec, paras, lost=False))
     return split_tail_members(rec, paras)

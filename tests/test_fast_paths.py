@@ -16,6 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from speechtree import decode, parse, segment, speeches
+from speechtree import normalize as normalize_module
+from speechtree.clean import is_plain
 from speechtree.markers import Recognizer
 from speechtree.models import Node, Span, new_span
 from speechtree.normalize import normalize
@@ -162,6 +164,47 @@ def test_paragraph_offsets_by_base_match_the_maps(text: str) -> None:
             n_end = p.base + i + 1 if p.pmap is None else p.pmap.end(i)
             assert ctx.ostart(p, i) == nt.map.start(n_start)
             assert ctx.oend(p, i) == nt.map.end(n_end - 1)
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from([*SPEECHISH, "\u200b\n", "㈠"]), max_size=60).map("".join))
+def test_segment_line_starts_are_the_original_lines_where_nothing_moved(text: str) -> None:
+    """The line starts segment collects are those of the normalised text, and
+    where the normaliser moved no character (what the parser asks before it
+    takes them) those of the original."""
+    nt = normalize(text)
+    layout = segment.Layout([])
+    segment.segment(nt, Recognizer(DEFAULT_TABLE), layout=layout)
+    assert layout.line_starts == line_starts(nt.text)
+    if nt.map.is_identity():
+        assert layout.line_starts == line_starts(text)
+
+
+@FAST
+@given(st.lists(st.sampled_from([*SPEECHISH, "\u00ad", "\ufeff", "\u2060", "a\rb"]), max_size=30)
+       .map("".join))
+def test_normalized_plain_is_what_is_plain_finds(text: str) -> None:
+    """The normaliser's scan for edits says what clean.is_plain says of the
+    original (no CR, no zero-width character)."""
+    assert normalize(text).plain == is_plain(text)
+
+
+#: The look-alike pattern's line test as written before: its indentation
+#: retried shorter (the same lines, found more slowly).
+_LOOKALIKE_RETRIED = re.compile(
+    normalize_module._LOOKALIKE.pattern.replace(
+        "(?=(?P<indent>[ \u3000]*))(?P=indent)", "[ \u3000]*", 1
+    )
+)
+
+
+@FAST
+@given(st.text(alphabet=" \u3000\n一二1〔［(（【〈·•、丶,.）)】〉]字", max_size=40))
+def test_lookalikes_with_the_indent_taken_whole(text: str) -> None:
+    assert _LOOKALIKE_RETRIED.pattern != normalize_module._LOOKALIKE.pattern
+    got = normalize_module._LOOKALIKE.subn(normalize_module._standard_form, "\n" + text)
+    want = _LOOKALIKE_RETRIED.subn(normalize_module._standard_form, "\n" + text)
+    assert got == want
 
 
 #: A full stop before a marker-like character, by one class search per paragraph.
