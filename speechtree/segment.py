@@ -782,7 +782,13 @@ def split_continuations(rec: Recognizer, paras: list[Para]) -> list[Para]:
         pieces = _split_continuing(rec, p, open_series, after)
         for piece in pieces:
             mk = piece.lead
-            if mk is not None and mk.is_label and mk.ordinal is not None:
+            annex = _ANNEX_AT.match(piece.text) if piece.text.startswith("附件") else None
+            if annex is not None and _annex_number(annex.group(1)):
+                # 附件12026年…: a paragraph of its own opens the annexes' count
+                # (附件2 glued further on goes on it).
+                open_series.stack.clear()
+                open_series.see("label:annex", _annex_number(annex.group(1)))
+            elif mk is not None and mk.is_label and mk.ordinal is not None:
                 open_series.stack.clear()  # a new text: its numbering starts afresh
                 open_series.see("label:" + mk.style, mk.ordinal)
             elif mk is not None and mk.ordinal is not None:
@@ -899,6 +905,7 @@ def _split_continuing(
     if lead_fam is not None:
         local[lead_fam] = lead_ord
     inline_seen = {(m.style, m.ordinal) for m in rec.inline(text, start)}
+    annexes_at = {j for j, m, _ in cands if m.style == _ANNEX}
     for k, (i, mk, fam) in enumerate(cands):
         n = mk.ordinal
         assert n is not None
@@ -931,7 +938,10 @@ def _split_continuing(
                 continue  # an in-paragraph list going on (…：（一）…；（二）…)
             cuts.append(i)
             local[fam] = n
-        elif n == 1 and fam != lead_fam and (in_title.get(i, 0) in (0, *cuts)) and (
+        elif n == 1 and (
+            # (a list restarted under an annex run into its title: 附件1…实事一、)
+            fam != lead_fam or in_title.get(i, -1) in annexes_at
+        ) and (in_title.get(i, 0) in (0, *cuts)) and (
             any(
                 m2.style == mk.style and m2.ordinal == 2 and i2 not in unglued
                 for i2, m2, _ in cands[k + 1 :]
@@ -1159,10 +1169,13 @@ def split_contents_titles(rec: Recognizer, paras: list[Para]) -> list[Para]:
 _RUN_IN_TITLE_MAX = 30
 
 
-#: An annex label glued to the text before it (…。附件2名词解释1.…).
+#: An annex label glued to the text before it (…。附件2名词解释1.…; 附件12026年…
+#: is 附件1 over a title that opens with its year).
 _ANNEX_GLUED = re.compile(
-    r"(?<=[。！？）])附件(?:([0-9]{1,2}|[一二三四五六七八九十]{1,3})[：:]?|[：:])"
+    r"(?<=[。！？）])附件(?:([0-9](?=(?:19|20)[0-9]{2}年)|[0-9]{1,2}|[一二三四五六七八九十]{1,3})[：:]?|[：:])"
 )
+#: The same label opening a paragraph cut out before.
+_ANNEX_AT = re.compile(_ANNEX_GLUED.pattern.removeprefix("(?<=[。！？）])"))
 _CN_DIGIT = {c: k for k, c in enumerate("一二三四五六七八九十", 1)}
 #: The pseudo-style of an annex label among the cut candidates.
 _ANNEX = "annex"
@@ -1175,18 +1188,20 @@ def _glued_annexes(text: str, start: int) -> list[tuple[int, Marker, str]]:
         return []
     out: list[tuple[int, Marker, str]] = []
     for m in _ANNEX_GLUED.finditer(text, start):
-        num = m.group(1)
-        if num is None:
-            n = 1
-        elif num.isdigit():
-            n = int(num)
-        elif len(num) == 1:
-            n = _CN_DIGIT[num]
-        else:
-            continue  # (附件十二: rare enough to leave glued)
-        mk = Marker(_ANNEX, n, m.start(), m.end(), m.group(), True)
-        out.append((m.start(), mk, "label:annex"))
+        n = _annex_number(m.group(1))
+        if n:
+            mk = Marker(_ANNEX, n, m.start(), m.end(), m.group(), True)
+            out.append((m.start(), mk, "label:annex"))
     return out
+
+
+def _annex_number(num: str | None) -> int:
+    """The number of 附件N (附件： alone is 1); 0 for one too long to read."""
+    if num is None:
+        return 1
+    if num.isdigit():
+        return int(num)
+    return _CN_DIGIT[num] if len(num) == 1 else 0  # (附件十二: rare enough to leave glued)
 
 
 def _in_title(text: str, before: Marker, i: int) -> bool:
