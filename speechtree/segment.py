@@ -1276,6 +1276,8 @@ def split_heads(rec: Recognizer, paras: list[Para], *, lost: bool) -> list[Para]
                 end = genres[-1]
                 cuts += [a, end, m.end()]
             elif m.group("date"):
+                if text[m.end()] in "，、；：。":
+                    continue  # …打两仗（一九三○年…），于是…: a date inside a sentence
                 num = _ITEM_LABEL.match(text, a, end)
                 if num is not None and end - num.end() >= 2:
                     # 。032青年运动的方向（一九三九年…）: a collection's item number
