@@ -140,7 +140,7 @@ def one_line_scores(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
 #: not done: a heading run into its body keeps a long title.)
 ONE_LINE_FLOOR = {
     "dev": {"precision": 0.99, "f1": 0.985, "depth": 0.87, "title": 0.85},
-    "families": {"precision": 0.97, "f1": 0.95, "depth": 0.92, "title": 0.75},
+    "families": {"precision": 0.97, "f1": 0.955, "depth": 0.95, "title": 0.75},
 }
 
 
