@@ -313,3 +313,26 @@ def test_plausible_after_reads_only_the_styles_it_checks(style: str) -> None:
         for after in _AFTER_SAMPLES:
             mk = Marker(style, 1, 0, len(written), written)
             assert Recognizer._plausible_after(mk, written + after)
+
+
+def _wrap_width_plainly(paras: list[segment.Para]) -> int:
+    lengths: dict[int, int] = {}
+    for p in paras[:400]:
+        k = segment._width(p)
+        if k >= 16 and p.starts_line and p.ends_line:
+            lengths[k] = lengths.get(k, 0) + 1
+    total = sum(lengths.values())
+    if total < 12:
+        return 0
+    width = max(lengths, key=lambda k: (lengths[k], k))
+    near = sum(lengths.get(k, 0) for k in (width - 1, width, width + 1))
+    over = sum(c for k, c in lengths.items() if k > width + 1)
+    return 0 if near < 0.4 * total or over > 0.1 * total else width
+
+
+@FAST
+@given(st.lists(st.tuples(st.integers(1, 24) | st.just(18), st.booleans()),
+                min_size=10, max_size=40))
+def test_wrap_width_counted_in_c_as_counted_plainly(lines: list[tuple[int, bool]]) -> None:
+    paras = [segment.Para("字" * n, 0, None, None, 1, False, True, whole) for n, whole in lines]
+    assert segment.wrap_width(paras) == _wrap_width_plainly(paras)
