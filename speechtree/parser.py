@@ -354,7 +354,7 @@ class _Parser:
             find_contents(paras, leads, self.table) if self.options.detect_contents else set()
         )
         plans, n_unplaced = plan_speeches(
-            paras, leads, self.table, split=self.options.split_speeches
+            paras, leads, self.table, split=self.options.split_speeches, contents=contents
         )
         doc = _new_document(
             schema_version=SCHEMA_VERSION, source=source, speeches=[], unplaced=[], warnings=[]

@@ -347,6 +347,8 @@ def _should_join(
         return True
     if _trailing_heading(rec, a.text) is not None:
         return False
+    if lead is None and b.text[-1] in "：:" and _ENDS_WITH_GENRE.search(a.text):
+        return False  # …的通知 / 各县（市、区）人民政府：: a title over its addressees
     if lead is None or (not lead.is_label and _SENTENCE_END.search(a.text)):
         # A long line cut mid-sentence (PDF or fixed-width wrapping).
         return len(a.text) >= 30
@@ -782,7 +784,13 @@ def split_continuations(rec: Recognizer, paras: list[Para]) -> list[Para]:
         pieces = _split_continuing(rec, p, open_series, after)
         for piece in pieces:
             mk = piece.lead
-            if mk is not None and mk.is_label and mk.ordinal is not None:
+            annex = _ANNEX_AT.match(piece.text) if piece.text.startswith("附件") else None
+            if annex is not None and _annex_number(annex.group(1)):
+                # 附件12026年…: a paragraph of its own opens the annexes' count
+                # (附件2 glued further on goes on it).
+                open_series.stack.clear()
+                open_series.see("label:annex", _annex_number(annex.group(1)))
+            elif mk is not None and mk.is_label and mk.ordinal is not None:
                 open_series.stack.clear()  # a new text: its numbering starts afresh
                 open_series.see("label:" + mk.style, mk.ordinal)
             elif mk is not None and mk.ordinal is not None:
@@ -899,6 +907,7 @@ def _split_continuing(
     if lead_fam is not None:
         local[lead_fam] = lead_ord
     inline_seen = {(m.style, m.ordinal) for m in rec.inline(text, start)}
+    annexes_at = {j for j, m, _ in cands if m.style == _ANNEX}
     for k, (i, mk, fam) in enumerate(cands):
         n = mk.ordinal
         assert n is not None
@@ -931,7 +940,10 @@ def _split_continuing(
                 continue  # an in-paragraph list going on (…：（一）…；（二）…)
             cuts.append(i)
             local[fam] = n
-        elif n == 1 and fam != lead_fam and (in_title.get(i, 0) in (0, *cuts)) and (
+        elif n == 1 and (
+            # (a list restarted under an annex run into its title: 附件1…实事一、)
+            fam != lead_fam or in_title.get(i, -1) in annexes_at
+        ) and (in_title.get(i, 0) in (0, *cuts)) and (
             any(
                 m2.style == mk.style and m2.ordinal == 2 and i2 not in unglued
                 for i2, m2, _ in cands[k + 1 :]
@@ -1073,14 +1085,99 @@ def split_clause_numbers(rec: Recognizer, paras: list[Para]) -> list[Para]:
     return out
 
 
+#: What heads a contents list (目录, 目  次 with its spaces taken out).
+_CONTENTS_WORD = re.compile("目录|目次")
+#: The longest contents entry's title.
+_ENTRY_MAX = 60
+#: A contents entry holds no sentence or clause break.
+_ENTRY_BREAK = re.compile(r"[。！？；：]")
+
+
+def _contents_titles(rec: Recognizer, text: str) -> dict[str, set[str]]:
+    """The entries of a contents list run together on one line
+    (目录第一篇奋力开创…新局面第一章发展环境第二章…): marker → titles."""
+    out: dict[str, set[str]] = {}
+    m = _CONTENTS_WORD.search(text)
+    if m is None:
+        return out
+    entries: list[Marker] = []
+    for pm in _start_points(rec).finditer(text, m.end()):
+        i = pm.start()
+        if entries and i < entries[-1].end:
+            continue
+        mk = rec.leading(text, i)
+        if mk is None or mk.ordinal is None:
+            continue
+        if entries and (
+            i - entries[-1].end > _ENTRY_MAX or _ENTRY_BREAK.search(text, entries[-1].end, i)
+        ):
+            break  # the list ended before this marker
+        entries.append(mk)
+    for a, b in pairwise(entries):
+        if b.start - a.end >= 2:
+            out.setdefault(a.text, set()).add(text[a.end : b.start])
+    if len(entries) >= 2:
+        # The last entry runs into what follows the list (…第三章特色农业前言本规划…):
+        # its tail, of which the heading in the body shares only the title.
+        last = entries[-1]
+        stop = _ENTRY_BREAK.search(text, last.end, last.end + _ENTRY_MAX)
+        tail = text[last.end : stop.start() if stop else last.end + _ENTRY_MAX]
+        out.setdefault(last.text, set()).add(_TAIL + tail)
+    return out
+
+
+#: Marks a contents entry's tail, whose end is not known (see _contents_titles).
+_TAIL = "\0"
+
+
+def _shared_title(rest: str, entry: str) -> str:
+    """The title a heading's ``rest`` shares with a contents ``entry``."""
+    if not entry.startswith(_TAIL):
+        return entry if rest.startswith(entry) else ""
+    tail = entry[1:]
+    n = 0
+    while n < min(len(rest), len(tail)) and rest[n] == tail[n]:
+        n += 1
+    return rest[:n] if n >= 2 else ""
+
+
+def split_contents_titles(rec: Recognizer, paras: list[Para]) -> list[Para]:
+    """Where the text lost its lines, a heading's title runs into its body
+    (第一章发展环境站在新的起点上，…); the document's own contents list, if it
+    has one, says where each title ends: the heading is cut there, as its line
+    ended."""
+    titles: dict[str, set[str]] = {}
+    for p in paras:
+        if "目" in p.text:
+            for key, got in _contents_titles(rec, p.text).items():
+                titles.setdefault(key, set()).update(got)
+    if not titles:
+        return paras
+    out: list[Para] = []
+    for p in paras:
+        mk = p.lead
+        known = titles.get(mk.text) if mk is not None else None
+        if mk is not None and known:
+            rest = p.text[mk.end :]
+            title = max((_shared_title(rest, t) for t in known), key=len)
+            if title and len(rest) > len(title):
+                out.extend(_cut(rec, p, [mk.end + len(title)]))
+                continue
+        out.append(p)
+    return out
+
+
 #: The longest heading title a first member may be run into.
 _RUN_IN_TITLE_MAX = 30
 
 
-#: An annex label glued to the text before it (…。附件2名词解释1.…).
+#: An annex label glued to the text before it (…。附件2名词解释1.…; 附件12026年…
+#: is 附件1 over a title that opens with its year).
 _ANNEX_GLUED = re.compile(
-    r"(?<=[。！？）])附件(?:([0-9]{1,2}|[一二三四五六七八九十]{1,3})[：:]?|[：:])"
+    r"(?<=[。！？）])附件(?:([0-9](?=(?:19|20)[0-9]{2}年)|[0-9]{1,2}|[一二三四五六七八九十]{1,3})[：:]?|[：:])"
 )
+#: The same label opening a paragraph cut out before.
+_ANNEX_AT = re.compile(_ANNEX_GLUED.pattern.removeprefix("(?<=[。！？）])"))
 _CN_DIGIT = {c: k for k, c in enumerate("一二三四五六七八九十", 1)}
 #: The pseudo-style of an annex label among the cut candidates.
 _ANNEX = "annex"
@@ -1093,18 +1190,20 @@ def _glued_annexes(text: str, start: int) -> list[tuple[int, Marker, str]]:
         return []
     out: list[tuple[int, Marker, str]] = []
     for m in _ANNEX_GLUED.finditer(text, start):
-        num = m.group(1)
-        if num is None:
-            n = 1
-        elif num.isdigit():
-            n = int(num)
-        elif len(num) == 1:
-            n = _CN_DIGIT[num]
-        else:
-            continue  # (附件十二: rare enough to leave glued)
-        mk = Marker(_ANNEX, n, m.start(), m.end(), m.group(), True)
-        out.append((m.start(), mk, "label:annex"))
+        n = _annex_number(m.group(1))
+        if n:
+            mk = Marker(_ANNEX, n, m.start(), m.end(), m.group(), True)
+            out.append((m.start(), mk, "label:annex"))
     return out
+
+
+def _annex_number(num: str | None) -> int:
+    """The number of 附件N (附件： alone is 1); 0 for one too long to read."""
+    if num is None:
+        return 1
+    if num.isdigit():
+        return int(num)
+    return _CN_DIGIT[num] if len(num) == 1 else 0  # (附件十二: rare enough to leave glued)
 
 
 def _in_title(text: str, before: Marker, i: int) -> bool:
@@ -1140,9 +1239,10 @@ _HEAD_END = re.compile(
     r"|(?P<src>(?:(?<=来)源|(?<=出)处|(?<=原)标题|(?<=发)布(?:时间|日期))[：:]))"
 )
 #: The genre word that ends a document's title (…的通知, …实施方案).
-_TITLE_GENRE = re.compile(
-    r"(?:通知|意见|方案|要点|决定|通报|报告|办法|规划|纲要|细则|规定|批复|讲话|函)(?=[^》”的]|$)"
-)
+#: The genres a 公文's title ends with.
+_GENRES = "通知|意见|方案|要点|决定|通报|报告|办法|规划|纲要|细则|规定|批复|讲话|函"
+_TITLE_GENRE = re.compile(rf"(?:{_GENRES})(?=[^》”的]|$)")
+_ENDS_WITH_GENRE = re.compile(rf"(?:{_GENRES})$")
 #: How long a title run into what follows it may be.
 _HEAD_TITLE_MAX = 60
 
@@ -1497,7 +1597,7 @@ def segment(
         if layout is not None:
             layout.lost = True
         paras = split_continuations(rec, split_run_ins(rec, split_heads(rec, paras, lost=True)))
-        paras = split_clause_numbers(rec, paras)
+        paras = split_contents_titles(rec, split_clause_numbers(rec, paras))
     else:
         paras = split_run_ins(rec, split_heads(rec, paras, lost=False))
     return split_tail_members(rec, paras)

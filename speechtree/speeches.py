@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from .markers import Marker, Recognizer
@@ -83,9 +84,11 @@ def _short_plain(p: Para) -> bool:
 
 
 def plan_speeches(
-    paras: list[Para], leads: list[Marker | None], table: StyleTable, *, split: bool
+    paras: list[Para], leads: list[Marker | None], table: StyleTable, *, split: bool,
+    contents: AbstractSet[int] = frozenset(),
 ) -> tuple[list[SpeechPlan], int]:
-    """Speech plans in order, and how many leading paragraphs belong to none."""
+    """Speech plans in order, and how many leading paragraphs belong to none
+    (``contents``: the paragraphs of a table of contents)."""
     n = len(paras)
     if n == 0:
         return [], 0
@@ -105,7 +108,7 @@ def plan_speeches(
     else:
         plans = [SpeechPlan(s, label_para=lp) for s, lp in starts]
         unplaced = plans[0].start
-        if plans[0].label_para is None or _holds_headings(leads, table, unplaced):
+        if plans[0].label_para is None or _holds_headings(leads, table, unplaced, contents):
             # Found by its title: whatever comes before is the speech before it.
             if plans[0].start > 0:
                 plans.insert(0, SpeechPlan(0))
@@ -119,13 +122,16 @@ def plan_speeches(
     return plans, unplaced
 
 
-def _holds_headings(leads: list[Marker | None], table: StyleTable, end: int) -> bool:
+def _holds_headings(
+    leads: list[Marker | None], table: StyleTable, end: int, contents: AbstractSet[int]
+) -> bool:
     """Do the paragraphs before ``end`` (the first label) hold a numbered
-    series of headings? Then they are a text of their own, not a
-    compilation's front matter: its outline is not to be dropped."""
+    series of headings, outside a table of contents? Then they are a text of
+    their own, not a compilation's front matter: its outline is not to be
+    dropped."""
     seen: set[tuple[str, int]] = set()
-    for mk in leads[:end]:
-        if mk is None or mk.is_label or mk.ordinal is None:
+    for i, mk in enumerate(leads[:end]):
+        if mk is None or mk.is_label or mk.ordinal is None or i in contents:
             continue
         fam = table.style(mk.style).family
         if (fam, mk.ordinal - 1) in seen:
@@ -537,7 +543,12 @@ def find_contents(paras: list[Para], leads: list[Marker | None], table: StyleTab
         listed: set[tuple[str, int | None, str]] = set()
         repeats = 0  # entries at the end of ``marked`` listed before them
         while j < n and (
-            toc[j] or (len(paras[j].text) <= 20 and not _SENTENCE.search(paras[j].text))
+            toc[j]
+            or (
+                len(paras[j].text) <= 20
+                and not _SENTENCE.search(paras[j].text)
+                and not is_salutation(paras[j].text)  # (同志们： opens a text, lists nothing)
+            )
         ):
             if toc[j]:
                 key = _key(leads[j], paras[j].text)  # type: ignore[arg-type]
