@@ -174,9 +174,10 @@ class Recognizer:
         if got is None:
             return None
         style, ordinal, is_label = got
+        a, b = m.span()
         # (tuple.__new__ skips the NamedTuple's own __new__, a Python frame:
         # this runs for every candidate of the text.)
-        return _new_tuple(Marker, (style, ordinal, m.start(), m.end(), text, is_label))
+        return _new_tuple(Marker, (style, ordinal, a, b, text, is_label))
 
 
     def leading(self, text: str, pos: int = 0) -> Marker | None:
@@ -331,31 +332,34 @@ class Recognizer:
     @staticmethod
     def _plausible_after(mk: Marker, text: str) -> bool:
         """Reject markers whose next character shows they are prose or figures."""
-        nxt = text[mk.end] if mk.end < len(text) else ""
-        if mk.style in ("shi", "yao"):
+        # (Fields unpacked once: each read of a NamedTuple's field by name
+        # is an attribute lookup, and a parse asks this of every marker.)
+        style, _, _, end, written, _ = mk
+        if style not in _READ_AFTER:
+            return True
+        nxt = text[end] if end < len(text) else ""
+        if style in ("shi", "yao"):
             if nxt and (nxt in _N or nxt.isdigit() or nxt in "、，。；"):
                 return False
-            if mk.style == "yao" and nxt in _YAO_NOUN:
+            if style == "yao" and nxt in _YAO_NOUN:
                 return False
-        if mk.style in _FANGMIAN and (
-            nxt == "的" or text[mk.end : mk.end + 2] in _SIDE_FRAME_ENDS
-        ):
+        if style in _FANGMIAN and (nxt == "的" or text[end : end + 2] in _SIDE_FRAME_ENDS):
             return False  # 这是一方面的情形, 从另一方面来看
-        if mk.style == "arabic_dun" and nxt.isdigit():
+        if style == "arabic_dun" and nxt.isdigit():
             return False  # 4、5月份
-        if mk.style == "cn_dun" and nxt and nxt in _N:
-            after = text[mk.end + 1 : mk.end + 2]
+        if style == "cn_dun" and nxt and nxt in _N:
+            after = text[end + 1 : end + 2]
             if not after or after in _N or after in "、等月个次级倍线类档":
                 return False  # 一、二等奖, 三、四月份, 一、二线城市
-        if mk.style == "arabic_dot" and nxt in ("%", "％"):
+        if style == "arabic_dot" and nxt in ("%", "％"):
             return False
-        if mk.style == "di_comma" and mk.text[-1] == "、" and (nxt == "第" or nxt in _N):
+        if style == "di_comma" and written[-1] == "、" and (nxt == "第" or nxt in _N):
             return False  # 第三、第四以至最后一仗
-        if mk.style == "stem_dun" and nxt in _STEMS:
+        if style == "stem_dun" and nxt in _STEMS:
             return False  # 甲、乙双方
-        if mk.style in BARE_HEADINGS:
+        if style in BARE_HEADINGS:
             # A heading line of its own: short, and no sentence in it.
-            rest = text[mk.end : mk.end + _BARE_TITLE_MAX + 1]
+            rest = text[end : end + _BARE_TITLE_MAX + 1]
             return len(rest) <= _BARE_TITLE_MAX and "。" not in rest
         return True
 
@@ -363,6 +367,11 @@ class Recognizer:
 #: Heading numbers written bare (一　总的目标, 1　范围): a heading line of their
 #: own, never a sentence.
 BARE_HEADINGS = frozenset(("cn_bare", "decimal1"))
+#: The styles :meth:`Recognizer._plausible_after` reads what follows of (every
+#: other marker is plausible whatever follows it).
+_READ_AFTER = frozenset(
+    {"shi", "yao", "arabic_dun", "cn_dun", "arabic_dot", "di_comma", "stem_dun"}
+) | _FANGMIAN | BARE_HEADINGS
 
 
 def lone_numerals_out_of_series(paras: Sequence[tuple[str, Marker | None]]) -> list[int]:

@@ -347,6 +347,8 @@ def _should_join(
         return True
     if _trailing_heading(rec, a.text) is not None:
         return False
+    if lead is None and b.text[-1] in "：:" and _ENDS_WITH_GENRE.search(a.text):
+        return False  # …的通知 / 各县（市、区）人民政府：: a title over its addressees
     if lead is None or (not lead.is_label and _SENTENCE_END.search(a.text)):
         # A long line cut mid-sentence (PDF or fixed-width wrapping).
         return len(a.text) >= 30
@@ -1237,9 +1239,10 @@ _HEAD_END = re.compile(
     r"|(?P<src>(?:(?<=来)源|(?<=出)处|(?<=原)标题|(?<=发)布(?:时间|日期))[：:]))"
 )
 #: The genre word that ends a document's title (…的通知, …实施方案).
-_TITLE_GENRE = re.compile(
-    r"(?:通知|意见|方案|要点|决定|通报|报告|办法|规划|纲要|细则|规定|批复|讲话|函)(?=[^》”的]|$)"
-)
+#: The genres a 公文's title ends with.
+_GENRES = "通知|意见|方案|要点|决定|通报|报告|办法|规划|纲要|细则|规定|批复|讲话|函"
+_TITLE_GENRE = re.compile(rf"(?:{_GENRES})(?=[^》”的]|$)")
+_ENDS_WITH_GENRE = re.compile(rf"(?:{_GENRES})$")
 #: How long a title run into what follows it may be.
 _HEAD_TITLE_MAX = 60
 
@@ -1423,9 +1426,11 @@ def wrap_width(paras: list[Para]) -> int:
             total += 1
     if total < _WRAP_MIN_LINES:
         return 0
-    width = max(lengths, key=lambda k: (lengths[k], k))
+    # (The most common width, the longest of a tie, and the lines longer than
+    # it by more than one: in C, not a Python call per width seen.)
+    width = max(zip(lengths.values(), lengths.keys(), strict=True))[1]
     near = sum(lengths.get(k, 0) for k in (width - 1, width, width + 1))
-    over = sum(c for k, c in lengths.items() if k > width + 1)
+    over = sum(map(lengths.__getitem__, filter((width + 1).__lt__, lengths)))
     if near < _WRAP_SHARE * total or over > _WRAP_OVER * total:
         return 0
     return width

@@ -15,16 +15,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from speechtree import decode, parse, segment, speeches
+from speechtree import decode, markers, parse, segment, speeches
 from speechtree import normalize as normalize_module
 from speechtree.clean import is_plain
-from speechtree.markers import Recognizer
+from speechtree.markers import Marker, Recognizer
 from speechtree.models import Node, Span, new_span
 from speechtree.normalize import normalize
 from speechtree.offsets import OffsetMap, line_starts
 from speechtree.options import ParseOptions
 from speechtree.parser import _Context, _Parser
-from speechtree.styles import DEFAULT_TABLE
+from speechtree.styles import DEFAULT_TABLE, LABEL_STYLES, STYLES
 from speechtree.tree import Event
 
 FAST = settings(max_examples=400, derandomize=True, deadline=None)
@@ -296,3 +296,43 @@ def test_run_in_stops_without_other_stops_found_by_the_full_stop_alone(
         assert [m.start() for m in segment._FULL_STOP_BEFORE_RUN_IN.finditer(text, seg)] == [
             m.start() for m in segment._STOP_BEFORE_RUN_IN.finditer(text, seg)
         ]
+
+
+#: What may follow a marker, covering every check of _plausible_after.
+_AFTER_SAMPLES = ["", "二", "二等", "2", "、", "，", "的", "说来", "%", "％", "第", "乙", "要素",
+                  "。", "字" * 50, "字。"]
+
+
+@pytest.mark.parametrize("style", sorted({s.name for s in STYLES} | LABEL_STYLES))
+def test_plausible_after_reads_only_the_styles_it_checks(style: str) -> None:
+    """A marker of a style outside _READ_AFTER is plausible whatever follows
+    it (the shortcut that returns at once for those styles loses no check)."""
+    if style in markers._READ_AFTER:
+        return
+    for written in ("一是", "第三、", "1."):
+        for after in _AFTER_SAMPLES:
+            mk = Marker(style, 1, 0, len(written), written)
+            assert Recognizer._plausible_after(mk, written + after)
+
+
+def _wrap_width_plainly(paras: list[segment.Para]) -> int:
+    lengths: dict[int, int] = {}
+    for p in paras[:400]:
+        k = segment._width(p)
+        if k >= 16 and p.starts_line and p.ends_line:
+            lengths[k] = lengths.get(k, 0) + 1
+    total = sum(lengths.values())
+    if total < 12:
+        return 0
+    width = max(lengths, key=lambda k: (lengths[k], k))
+    near = sum(lengths.get(k, 0) for k in (width - 1, width, width + 1))
+    over = sum(c for k, c in lengths.items() if k > width + 1)
+    return 0 if near < 0.4 * total or over > 0.1 * total else width
+
+
+@FAST
+@given(st.lists(st.tuples(st.integers(1, 24) | st.just(18), st.booleans()),
+                min_size=10, max_size=40))
+def test_wrap_width_counted_in_c_as_counted_plainly(lines: list[tuple[int, bool]]) -> None:
+    paras = [segment.Para("字" * n, 0, None, None, 1, False, True, whole) for n, whole in lines]
+    assert segment.wrap_width(paras) == _wrap_width_plainly(paras)
