@@ -231,27 +231,40 @@ class _Wrap:
     """The hard-wrap width of a text (:func:`wrap_width`), read when first
     asked: only a line that does not end its sentence asks."""
 
-    __slots__ = ("counts", "indent", "paras", "width")
+    __slots__ = ("counted", "counts", "firsts", "paras", "width")
 
     def __init__(self, paras: list[Para]) -> None:
         self.paras = paras
         self.width = -1
-        #: (family, ordinal) of the markers that opened the paragraphs so far.
+        #: Index in ``paras`` of the first line of each paragraph so far, the
+        #: one being joined last (kept as they come: read only when asked).
+        self.firsts: list[int] = []
+        #: (family, ordinal) of the markers that opened ``firsts[:counted]``.
         self.counts: set[tuple[str, int]] = set()
-        #: The blanks that open the line of the paragraph being joined.
-        self.indent = 0
-
-    def saw(self, rec: Recognizer, p: Para) -> None:
-        mk = p.lead
-        if mk is not None and mk.ordinal is not None and not mk.is_label:
-            self.counts.add((rec.table.style(mk.style).family, mk.ordinal))
+        self.counted = 0
 
     def counts_on(self, rec: Recognizer, mk: Marker) -> bool:
-        """Does ``mk`` start a count, or go on with one that opened a paragraph?"""
+        """Does ``mk`` start a count, or go on with one that opened a
+        paragraph before the one being joined?"""
         k = mk.ordinal
         if k is None or k == 1 or mk.is_label:
             return True
-        return (rec.table.style(mk.style).family, k - 1) in self.counts
+        style = rec.table.style
+        for i in self.firsts[self.counted : len(self.firsts) - 1]:
+            lead = self.paras[i].lead
+            if lead is not None and lead.ordinal is not None and not lead.is_label:
+                self.counts.add((style(lead.style).family, lead.ordinal))
+        self.counted = max(self.counted, len(self.firsts) - 1)
+        return (style(mk.style).family, k - 1) in self.counts
+
+    def _indent(self) -> int:
+        """The blanks that open the line of the paragraph being joined (with
+        any that close the line above it)."""
+        i = self.firsts[-1]
+        cur = self.paras[i]
+        if i == 0 or not cur.starts_line or self.paras[i - 1].end_line != cur.line - 1:
+            return 0
+        return _gap(self.paras[i - 1], cur) - 1
 
     def full(self, line: Para, indent: int = 0) -> bool:
         """Does ``line`` (one line, opening with ``indent`` blanks) fill the
@@ -264,7 +277,9 @@ class _Wrap:
         """Does the last line of ``a`` (``last``, the last line joined into it,
         or ``a`` itself) fill the width? A paragraph's first line counts its
         indent (　　 then 36 characters fill 38)."""
-        return self.full(a, self.indent) if last is None or last is a else self.full(last)
+        if last is None or last is a:
+            return self.full(a, self._indent()) if self.width != 0 else False
+        return self.full(last)
 
 
 def _closes_cut_bracket(a: str, b: Para) -> bool:
@@ -384,10 +399,7 @@ def join_broken_lines(
     i = 0
     while i < n:
         cur = paras[i]
-        if i > 0 and cur.starts_line and paras[i - 1].end_line == cur.line - 1:
-            wrap.indent = _gap(paras[i - 1], cur) - 1  # (with blanks that close the line above)
-        else:
-            wrap.indent = 0
+        wrap.firsts.append(i)
         i += 1
         group = [cur]
         while i < n:
@@ -410,7 +422,6 @@ def join_broken_lines(
             cur = _joined_view(rec, cur, nxt)
             group.append(nxt)
             i += 1
-        wrap.saw(rec, group[0])
         out.append(group[0] if len(group) == 1 else _concat(rec, group))
     return out
 
