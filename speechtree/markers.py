@@ -78,7 +78,8 @@ _BARE_TITLE_MAX = 40
 _QUOTE_CHAR = re.compile("[“‘《「『（”’》」』）]")
 #: How far around a marker to look for the quotes that hold it.
 _QUOTE_REACH = 200
-_CLOSE = set("”’》」』）")
+#: Closing quotes and brackets (the end of a quotation, a title, a note).
+CLOSERS = frozenset("”’》」』）")
 #: Where a counted list (第一是…) may open: after a clause or sentence end.
 _CLAUSE_END = frozenset("：。？！；")
 #: Items that may be written again for the next item (一方面…，一方面…).
@@ -404,7 +405,7 @@ def _short_quote(text: str, a: int) -> bool:
     """
     lo, hi = max(0, a - _QUOTE_REACH), min(len(text), a + _QUOTE_REACH)
     opened = max(text.rfind(ch, lo, a) for ch in _OPEN)
-    closes = [i for i in (text.find(ch, a, hi) for ch in _CLOSE) if i >= 0]
+    closes = [i for i in (text.find(ch, a, hi) for ch in CLOSERS) if i >= 0]
     closed = min(closes) if closes else hi
     return "。" not in text[opened + 1 : closed] and closed - opened <= 40
 

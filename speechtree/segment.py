@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate, pairwise
 
 from .grammar import chinese_numeral
-from .markers import BARE_HEADINGS, Marker, Recognizer
+from .markers import BARE_HEADINGS, CLOSERS, Marker, Recognizer
 from .normalize import WIDE, Normalized
 from .offsets import OffsetMap
 from .styles import NUMERALS, Inline
@@ -26,7 +26,6 @@ _GAP_RUN = re.compile("[ \u3000][ \u3000]+")
 _SPACE = re.compile("[ \u3000][ \u3000]*")
 #: A line ending in one of these ends its sentence; others may be broken.
 _ENDERS = set("。！？；：…”’」』）》!?")
-_CLOSERS = frozenset("”’」』）》")
 _SENTENCE_STOPS = frozenset("。！？")
 #: A line starting with one of these continues the line before it.
 _CONTINUERS = set("，。、；：！？）》”’」』…%")
@@ -321,15 +320,15 @@ def _should_join(
     if (
         a.text[-1] in _SENTENCE_STOPS and not b_marked and wrap is not None
         and (a.lead is None or not a.lead.is_label)
-        and _flush(last if last is not None else a, b)
         and wrap.ends_full(a, last)
+        and _flush(last if last is not None else a, b)
     ):
         # A full line that ends a sentence, over an unmarked line set flush
         # (no indent): in wrapped text a sentence ends at the wrap inside a
         # paragraph about four times as often as a paragraph does.
         return True
     if a.text[-1] in _ENDERS and not (
-        a.text[-1] in _CLOSERS and a.text[-2:-1] not in _ENDERS
+        a.text[-1] in CLOSERS and a.text[-2:-1] not in _ENDERS
         and wrap is not None and wrap.ends_full(a, last)
     ):
         return False  # (a full line that closes a quote mid-sentence, …反对第四次“围剿”, goes on)
@@ -345,8 +344,8 @@ def _should_join(
         return True  # …（NB/T 20513.1-2 / 018）修订…: a number the wrap cut, not 18）
     if (
         b_marked and wrap is not None and (a.lead is None or not a.lead.is_label)
-        and not wrap.counts_on(rec, b.lead)  # type: ignore[arg-type]
         and wrap.ends_full(a, last)
+        and not wrap.counts_on(rec, b.lead)  # type: ignore[arg-type]
     ):
         return True  # …还犯过了 / ⑸两个错误…: a note number the wrap put first, no count
     if b.text.startswith("——") or b_marked:
